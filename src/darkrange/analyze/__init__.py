@@ -1,0 +1,1 @@
+"""Analysis: classification, identity linking, watchlists and search."""

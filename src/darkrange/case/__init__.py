@@ -1,0 +1,1 @@
+"""Cases: evidence, custody, audit, legal basis and data-subject rights."""

@@ -1,0 +1,1 @@
+"""Chain analytics: ingestion, clustering, tracing and attribution."""

@@ -1,0 +1,1 @@
+"""Collection: the crawler, its frontier and sessions, and WARC evidence capture."""

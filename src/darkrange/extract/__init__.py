@@ -1,0 +1,1 @@
+"""Extraction: selectors from text and records from pages."""

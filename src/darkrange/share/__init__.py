@@ -1,0 +1,1 @@
+"""Sharing: STIX, MISP, GraphML and CSV exports, evidence packages and reports."""

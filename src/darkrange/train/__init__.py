@@ -1,0 +1,1 @@
+"""Training: exercises, variants, scoring and teams."""
