@@ -18,7 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-_err = Console(stderr=True, highlight=False)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 # Each component owns a `commands` module with `register(app)`; built-in components use the

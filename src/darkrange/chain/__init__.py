@@ -1,1 +1,76 @@
-"""Chain analytics: ingestion, clustering, tracing and attribution."""
+"""Chain analytics: ingestion into a columnar store, summaries, multi-input clustering.
+
+Sources: raw blocks (Bitcoin's wire format), a world's chain Parquet, Bitcoin Core JSON-RPC and
+Esplora. The store is documented in docs/formats/store.md.
+"""
+
+from darkrange.chain._cluster import ClusterReport, cluster_addresses, write_clusters
+from darkrange.chain._esplora import (
+    EsploraClient,
+    ingest_esplora_address,
+    ingest_esplora_blocks,
+    ingest_esplora_tx,
+    tx_from_esplora,
+)
+from darkrange.chain._ingest import IngestReport, ingest_raw_blocks, ingest_world_chain
+from darkrange.chain._rows import Batch, Placement, Prevout
+from darkrange.chain._rpc import RpcClient, block_from_rpc, btc_to_sat, ingest_rpc
+from darkrange.chain._script import NETWORKS, SCRIPT_TYPES, Network, Spend, classify, infer_spend
+from darkrange.chain._store import ChainStore
+from darkrange.chain._summary import Summary, summarize
+from darkrange.chain._wire import (
+    Block,
+    BlockHeader,
+    Tx,
+    TxIn,
+    TxOut,
+    build_tx,
+    merkle_root,
+    parse_block,
+    parse_tx,
+    parse_tx_hex,
+    serialize_tx,
+    split_block_file,
+)
+
+__all__ = [
+    "NETWORKS",
+    "SCRIPT_TYPES",
+    "Batch",
+    "Block",
+    "BlockHeader",
+    "ChainStore",
+    "ClusterReport",
+    "EsploraClient",
+    "IngestReport",
+    "Network",
+    "Placement",
+    "Prevout",
+    "RpcClient",
+    "Spend",
+    "Summary",
+    "Tx",
+    "TxIn",
+    "TxOut",
+    "block_from_rpc",
+    "btc_to_sat",
+    "build_tx",
+    "classify",
+    "cluster_addresses",
+    "infer_spend",
+    "ingest_esplora_address",
+    "ingest_esplora_blocks",
+    "ingest_esplora_tx",
+    "ingest_raw_blocks",
+    "ingest_rpc",
+    "ingest_world_chain",
+    "merkle_root",
+    "parse_block",
+    "parse_tx",
+    "parse_tx_hex",
+    "serialize_tx",
+    "split_block_file",
+    "summarize",
+    "tx_from_esplora",
+    "write_clusters",
+]

@@ -10,14 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ScriptType = Literal["p2pkh", "p2sh", "p2wpkh", "p2tr"]
+# p2sh is P2SH-P2WPKH (BIP-49 wallets); p2wsh is 2-of-3 multisig (exchange cold storage).
+ScriptType = Literal["p2pkh", "p2sh", "p2wpkh", "p2tr", "p2wsh"]
 OwnerKind = Literal[
     "person", "market", "shop", "exchange", "mixer", "cell", "miner", "service", "background"
 ]
 Route = Literal["direct", "escrow", "mixer", "exchange_deposit", "exchange_withdrawal"]
 AddressPurpose = Literal[
-    "deposit", "donation", "published", "withdrawal", "hot", "change", "receive", "coinbase",
-    "mixer_deposit", "exchange_deposit", "cold",
+    "deposit",
+    "donation",
+    "published",
+    "withdrawal",
+    "hot",
+    "change",
+    "receive",
+    "coinbase",
+    "mixer_deposit",
+    "exchange_deposit",
+    "cold",
 ]
 
 
@@ -30,6 +40,8 @@ class WalletProfile:
     fee_rate: float = 12.0  # sat/vB
     anti_fee_sniping: bool = True  # locktime = current height (Bitcoin Core, Electrum)
     version: int = 2
+    bip69: bool = False  # inputs and outputs sorted as BIP-69 says (old Electrum); else random
+    change_script_type: ScriptType | None = None  # None: change of the inputs' type (the norm)
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class Entity:
     kind: OwnerKind
     profile: WalletProfile = WalletProfile()
     starting_balance_sat: int = 0  # funded by the simulation before the first payment
+    service_fee_pct: float | None = None  # a mixer's fee in percent; None: 1-3 % from the seed
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,7 @@ class ChainSpec:
     address_requests: list[AddressRequest] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddressRecord:
     address: str
     owner_id: str
