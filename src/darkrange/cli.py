@@ -28,6 +28,7 @@ COMPONENTS = (
     "darkrange.network.commands",
     "darkrange.extract.commands",
     "darkrange.chain.commands",
+    "darkrange.collect.commands",
 )
 
 

@@ -90,14 +90,18 @@ def _forum_threads(
     weights = [w for _, w in TOPIC_WEIGHTS]
     for i in range(n_threads):
         topic = "donation" if i == 0 and cell else rng.choices(topics, weights)[0]
+        if (topic in ("extremist", "donation") and not cell) or (
+            topic == "migration" and not closed
+        ):
+            topic = "general"
         author, subject, week = _thread_subject(
-            state, rng, topic, vendors, cell, ordinary, markets, closed
+            state, rng, topic, vendors, cell, ordinary, markets, closed, lang
         )
         if topic == "donation":
             body = text.donation_appeal(
                 rng,
                 lang,  # type: ignore[arg-type]
-                "Brotherhood of the Steppe",
+                subject,
                 [addr_token(r) for r in donation_requests],
             )
         else:
@@ -117,6 +121,13 @@ def _forum_threads(
         )
 
 
+GROUP = {"en": "Brotherhood of the Steppe", "ru": "Братство Степи"}
+GENERAL = {
+    "en": ("PGP", "Tails", "Tor Browser", "Monero", "mirrors", "the weekend", "BTC fees"),
+    "ru": ("PGP", "Tails", "Tor", "Monero", "зеркала", "курс биткоина", "выходные"),
+}
+
+
 def _thread_subject(
     state: WorldState,
     rng: random.Random,
@@ -126,20 +137,24 @@ def _thread_subject(
     ordinary: list[Account],
     markets: list[Site],
     closed: list[Site],
+    lang: str = "en",
 ) -> tuple[Account, str, int]:
+    """Who opens a thread on a topic, about what, and in which week (every title has a subject)."""
     weeks = state.weeks
+    lang = "ru" if lang == "ru" else "en"
     if topic == "vendor_thread" and vendors:
         a = rng.choice(vendors)
         return a, a.handle, rng.randint(a.joined_week, weeks - 1)
     if topic in ("extremist", "donation") and cell:
-        return cell[0] if topic == "donation" else rng.choice(cell), "", rng.randint(0, weeks - 1)
+        author = cell[0] if topic == "donation" else rng.choice(cell)
+        return author, GROUP[lang], rng.randint(0, weeks - 1)
     if topic == "migration" and closed:
         m = rng.choice(closed)
         return rng.choice(ordinary), m.name, min(weeks - 1, (m.fate_week or 0) + rng.randint(0, 1))
     if topic in ("market_review", "scam_report") and markets:
         m = rng.choice(markets)
         return rng.choice(ordinary), m.name, rng.randint(0, weeks - 1)
-    return rng.choice(ordinary), "", rng.randint(0, weeks - 1)
+    return rng.choice(ordinary), rng.choice(GENERAL[lang]), rng.randint(0, weeks - 1)
 
 
 def _thread(
@@ -206,8 +221,6 @@ def build_pastes_and_directory(state: WorldState) -> None:
     t0 = state.week_start(0)
     onions = []
     for site in state.sites:
-        if site.kind in ("hostile",):
-            continue
         label = site.name if site.kind != "phishing" else f"{site.name} (mirror)"
         for onion in [site.onion, *site.mirrors]:
             state.directory.append({"name": label, "onion": onion, "kind": site.kind})

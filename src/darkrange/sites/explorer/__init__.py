@@ -1,0 +1,24 @@
+"""The range's block explorer: the Esplora REST API and a small HTML view over a world's chain.
+
+`build_app(context)` is the site factory the range uses for sites of kind "explorer";
+`explorer_app(folder)` serves any chain folder laid out as docs/formats/chain.md says.
+"""
+
+from darkrange.sites.explorer._api import Answer, EsploraApi, HttpError
+from darkrange.sites.explorer._app import ExplorerApp, build_app, explorer_app
+from darkrange.sites.explorer._index import ChainIndex, load_chain
+from darkrange.sites.explorer._script import AddressError, OutputScript, output_script
+
+__all__ = [
+    "AddressError",
+    "Answer",
+    "ChainIndex",
+    "EsploraApi",
+    "ExplorerApp",
+    "HttpError",
+    "OutputScript",
+    "build_app",
+    "explorer_app",
+    "load_chain",
+    "output_script",
+]
