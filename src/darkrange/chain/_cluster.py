@@ -12,13 +12,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from darkrange.chain._coinjoin import COINJOIN_SQL
+from darkrange.chain._components import Ids, components, group_edges
 from darkrange.chain._store import ChainStore, fetch_arrow
 from darkrange.errors import InputError, StateError
 
@@ -35,14 +36,31 @@ class ClusterReport:
     inputs_without_address: int = 0
 
 
-def _edges(con: object) -> tuple[np.ndarray, np.ndarray]:
-    rows = con.execute(  # type: ignore[attr-defined]
-        """SELECT r, id FROM (
-               SELECT min(a.id) OVER (PARTITION BY e.txid) AS r, a.id
-               FROM eligible e JOIN addrs a USING (address))
-           WHERE r <> id"""
-    ).fetchnumpy()
-    return rows["r"].astype(np.int64), rows["id"].astype(np.int64)
+_ADDRESSES_SQL = """
+SELECT DISTINCT address FROM (SELECT address FROM outputs UNION ALL SELECT address FROM ir)
+WHERE address IS NOT NULL ORDER BY address
+"""
+_ELIGIBLE_SQL = """
+SELECT txid, address FROM ir
+WHERE address IS NOT NULL AND NOT multisig AND txid NOT IN (SELECT txid FROM coinjoin)
+"""
+
+
+def _count(con: duckdb.DuckDBPyConnection, report: ClusterReport) -> None:
+    counts = con.execute(
+        """SELECT (SELECT count(*) FROM transactions),
+                  (SELECT count(*) FROM ir WHERE multisig),
+                  (SELECT count(*) FROM ir WHERE address IS NULL AND prev_txid IS NOT NULL)"""
+    ).fetchall()[0]
+    report.transactions, report.multisig_inputs, report.inputs_without_address = counts
+
+
+def multi_input_edges(eligible: pa.Table, addresses: pa.Array) -> tuple[Ids, Ids]:
+    """Integer edges (first input address of a transaction -> each other one)."""
+    addr = pc.index_in(eligible.column("address"), value_set=addresses).to_numpy()
+    tx = pc.dictionary_encode(eligible.column("txid")).combine_chunks().indices.to_numpy()
+    order = np.argsort(tx, kind="stable")
+    return group_edges(tx[order], addr[order].astype(np.int64))
 
 
 def cluster_addresses(store: ChainStore) -> tuple[pa.Table, ClusterReport]:
@@ -51,51 +69,33 @@ def cluster_addresses(store: ChainStore) -> tuple[pa.Table, ClusterReport]:
     report = ClusterReport()
     try:
         # resolve inputs once: every step below reads them
-        con.execute("CREATE TEMP TABLE ir AS SELECT * FROM inputs_resolved")
+        con.execute(
+            "CREATE TEMP TABLE ir AS SELECT txid, address, multisig, prev_txid FROM inputs_resolved"
+        )
         con.execute(f"CREATE TEMP TABLE coinjoin AS {COINJOIN_SQL.format(inputs='ir')}")
         for kind, n in con.execute(
             "SELECT kind, count(*) FROM coinjoin GROUP BY 1 ORDER BY 1"
         ).fetchall():
             report.coinjoins[str(kind)] = int(n)
-        con.execute(
-            """CREATE TEMP TABLE addrs AS
-               SELECT address, (row_number() OVER (ORDER BY address) - 1)::BIGINT AS id
-               FROM (SELECT address FROM outputs WHERE address IS NOT NULL
-                     UNION SELECT address FROM ir WHERE address IS NOT NULL)"""
-        )
-        con.execute(
-            """CREATE TEMP TABLE eligible AS
-               SELECT DISTINCT txid, address FROM ir
-               WHERE address IS NOT NULL AND NOT multisig
-                 AND txid NOT IN (SELECT txid FROM coinjoin)"""
-        )
-        counts = con.execute(
-            """SELECT (SELECT count(*) FROM transactions),
-                      (SELECT count(*) FROM ir WHERE multisig),
-                      (SELECT count(*) FROM ir
-                       WHERE address IS NULL AND prev_txid IS NOT NULL),
-                      (SELECT count(*) FROM (SELECT txid FROM eligible GROUP BY txid
-                                             HAVING count(*) > 1)),
-                      (SELECT count(*) FROM addrs)"""
-        ).fetchone()
-        assert counts is not None
-        report.transactions, report.multisig_inputs, report.inputs_without_address = counts[:3]
-        report.merging_transactions, n = counts[3], int(counts[4])
-        src, dst = _edges(con)
-        addresses = fetch_arrow(con, "SELECT address FROM addrs ORDER BY id")
+        _count(con, report)
+        addresses = fetch_arrow(con, _ADDRESSES_SQL).column(0).combine_chunks()
+        eligible = fetch_arrow(con, _ELIGIBLE_SQL)
     finally:
         con.close()
-    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n)).tocsr()
-    n_comp, labels = connected_components(graph, directed=False)
-    # ids follow address order, so a component's first id is its smallest address
-    _, first = np.unique(labels, return_index=True)
-    root = first[labels]
-    sizes = np.bincount(labels, minlength=n_comp) if n else np.zeros(0, dtype=np.int64)
-    report.addresses, report.clusters = n, int(n_comp) if n else 0
-    report.largest = int(sizes.max()) if n else 0
-    column = addresses.column("address")
-    table = pa.table({"address": column, "cluster_id": column.take(pa.array(root))})
+    src, dst = multi_input_edges(eligible, addresses)
+    root = components(len(addresses), src, dst)
+    report.merging_transactions = _merging(eligible)
+    report.addresses = len(addresses)
+    report.clusters = int(np.count_nonzero(root == np.arange(len(root))))
+    report.largest = int(np.bincount(root).max()) if len(root) else 0
+    table = pa.table({"address": addresses, "cluster_id": addresses.take(pa.array(root))})
     return table, report
+
+
+def _merging(eligible: pa.Table) -> int:
+    """Transactions with at least two distinct eligible input addresses."""
+    per_tx = eligible.group_by("txid").aggregate([("address", "count_distinct")])
+    return int(pc.sum(pc.greater(per_tx.column("address_count_distinct"), 1)).as_py() or 0)
 
 
 def write_clusters(store: ChainStore, out: Path) -> ClusterReport:

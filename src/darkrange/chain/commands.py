@@ -25,9 +25,10 @@ from darkrange.chain._rpc import ingest_rpc
 from darkrange.chain._script import NETWORKS
 from darkrange.chain._store import ChainStore
 from darkrange.chain._summary import summarize
+from darkrange.chain._trace_commands import register_trace
 from darkrange.errors import InputError
 
-chain_app = typer.Typer(help="Follow the money: ingest a chain, summarise it, cluster addresses.")
+chain_app = typer.Typer(help="Follow the money: ingest, summarise, cluster, suggest change, trace.")
 _err = Console(stderr=True, highlight=False)
 
 
@@ -165,6 +166,9 @@ def cluster(
         f"CoinJoins skipped: {joins}; multisig inputs skipped: {report.multisig_inputs}; "
         f"inputs with unknown address: {report.inputs_without_address}"
     )
+
+
+register_trace(chain_app)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,212 @@
+"""Chain benchmark (partial): clustering and 5-hop trace on a synthetic chain written to a store.
+
+Usage: .venv/bin/python bench/chain.py [N_TX]   (default 1,000,000; writes into a temp folder)
+
+A synthetic chain of N transactions is written straight into a chain store.
+
+Shape: every transaction pays two outputs (a payment and change); each output is spent later
+by a transaction about a thousand transactions on (exponential gaps), so a transaction has two
+inputs on average; addresses are reused now and then (a wallet receiving twice). Values and
+addresses are random but consistent: an input carries its spent output's address and value,
+as a world chain's inputs do. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from darkrange.chain import ChainStore
+
+_LUT = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
+
+
+def _hex(rng: np.random.Generator, n: int, nbytes: int, prefix: bytes = b"") -> pa.Array:
+    raw = rng.integers(0, 256, size=(n, nbytes), dtype=np.uint8)
+    text = pa.array(_LUT[raw].view(f"S{2 * nbytes}").ravel(), pa.binary()).cast(pa.string())
+    if prefix:
+        text = pc.binary_join_element_wise(prefix.decode(), text, "")
+    return text
+
+
+def write_synthetic(root: Path, n_tx: int, seed: int = 1, part_tx: int = 1_000_000) -> None:
+    """Write `n_tx` transactions into a new store at `root`, in parts of `part_tx`."""
+    rng = np.random.default_rng(seed)
+    n_out = 2 * n_tx
+    txids = _hex(rng, n_tx, 32)
+    # addresses: one per output, with about 10% paying an address used before
+    n_addr = int(n_out * 0.9)
+    addr_pool = _hex(rng, n_addr, 19, b"bc1q")
+    out_addr = np.arange(n_out) % n_addr
+    reuse = rng.random(n_out) < 0.1
+    out_addr[reuse] = rng.integers(0, n_addr, size=int(reuse.sum()))
+    out_value = rng.integers(1_000, 10**8, size=n_out)
+    spender = (np.arange(n_out) // 2) + 1 + rng.exponential(1000, size=n_out).astype(np.int64)
+    spent = spender < n_tx
+    in_rows = np.flatnonzero(spent)
+    in_tx = spender[in_rows]
+    order = np.lexsort((in_rows, in_tx))
+    in_rows, in_tx = in_rows[order], in_tx[order]
+    n_in = np.bincount(in_tx, minlength=n_tx)
+    coinbase = np.flatnonzero(n_in == 0)
+    height = np.arange(n_tx) // 2000
+    with ChainStore.writer(root) as store:
+        for lo in range(0, n_tx, part_tx):
+            hi = min(n_tx, lo + part_tx)
+            tx_sel = np.arange(lo, hi)
+            i_sel = np.flatnonzero((in_tx >= lo) & (in_tx < hi))
+            cb = coinbase[(coinbase >= lo) & (coinbase < hi)]
+            o_sel = np.arange(2 * lo, 2 * hi)
+            blocks = np.unique(height[tx_sel])
+            block_hash = [f"{seed:08x}{b:056x}" for b in blocks]
+            tables = _part(txids, addr_pool, out_addr, out_value, height, block_hash, blocks,
+                           tx_sel, in_rows[i_sel], in_tx[i_sel], cb, o_sel, n_in)  # fmt: skip
+            store.commit(tables, kind="blocks", source=f"synthetic:{seed}", blocks=block_hash)
+
+
+def main() -> None:
+    import sys
+    import tempfile
+    import time
+
+    from _common import save
+    from darkrange.chain import cluster_addresses
+    from darkrange.chain._graph import load_graph
+    from darkrange.chain._trace import Start, trace
+
+    n_tx = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "store"
+        t0 = time.perf_counter()
+        write_synthetic(root, n_tx)
+        t1 = time.perf_counter()
+        _, report = cluster_addresses(ChainStore.open(root))
+        t2 = time.perf_counter()
+        graph = load_graph(ChainStore.open(root))
+        t3 = time.perf_counter()
+        starts = [graph.txid(i) for i in range(0, graph.n_tx, max(1, graph.n_tx // 20))]
+        lat = []
+        for txid in starts:
+            s0 = time.perf_counter()
+            trace(graph, Start("tx", txid), hops=5, model="haircut", max_txs=2_000)
+            lat.append(time.perf_counter() - s0)
+    lat.sort()
+    data = {
+        "transactions": n_tx, "write_s": t1 - t0, "cluster_s": t2 - t1,
+        "cluster_tx_per_s": n_tx / (t2 - t1), "graph_load_s": t3 - t2,
+        "trace5_median_ms": 1000 * lat[len(lat) // 2], "trace5_max_ms": 1000 * lat[-1],
+        "addresses": report.addresses, "clusters": report.clusters,
+    }  # fmt: skip
+    table = [["measure", "value"]] + [[k, f"{v:,.3f}" if isinstance(v, float) else f"{v:,}"]
+                                      for k, v in data.items()]  # fmt: skip
+    save("chain", data, table)
+
+
+def _part(
+    txids: pa.Array,
+    addr_pool: pa.Array,
+    out_addr: np.ndarray,
+    out_value: np.ndarray,
+    height: np.ndarray,
+    block_hash: list[str],
+    blocks: np.ndarray,
+    tx_sel: np.ndarray,
+    in_rows: np.ndarray,
+    in_tx: np.ndarray,
+    cb: np.ndarray,
+    o_sel: np.ndarray,
+    n_in: np.ndarray,
+) -> dict[str, pa.Table]:
+    null_s = pa.nulls(len(tx_sel), pa.string())
+    bh = {int(b): h for b, h in zip(blocks, block_hash, strict=True)}
+    tx_block = pa.array([bh[int(h)] for h in height[tx_sel]], pa.string())
+    first = int(tx_sel[0])
+    position = (tx_sel - first).astype(np.int32)
+    # inputs: spends, then the coinbase inputs of transactions with none
+    vin = np.zeros(len(in_tx), dtype=np.int32)
+    if len(in_tx):
+        starts = np.r_[True, in_tx[1:] != in_tx[:-1]]
+        idx = np.arange(len(in_tx))
+        vin = (idx - np.maximum.accumulate(np.where(starts, idx, 0))).astype(np.int32)
+    i_txs = np.r_[in_tx, cb]
+    n_spend = len(in_tx)
+    prev_txid = pa.concat_arrays(
+        [txids.take(pa.array(in_rows // 2)), pa.nulls(len(cb), pa.string())]
+    )
+    inputs = pa.table(
+        {
+            "txid": txids.take(pa.array(i_txs)),
+            "block_height": height[i_txs].astype(np.int32),
+            "position": (i_txs - first).astype(np.int32),
+            "vin": np.r_[vin, np.zeros(len(cb), np.int32)],
+            "prev_txid": prev_txid,
+            "prev_vout": pa.array(
+                np.r_[in_rows % 2, np.zeros(len(cb), int)],
+                mask=np.r_[np.zeros(n_spend, bool), np.ones(len(cb), bool)],
+            ),
+            "address": pa.concat_arrays(
+                [addr_pool.take(pa.array(out_addr[in_rows])), pa.nulls(len(cb), pa.string())]
+            ),
+            "value": np.r_[out_value[in_rows], np.zeros(len(cb), np.int64)],
+            "address_source": pa.array(["prevout"] * n_spend + [None] * len(cb), pa.string()),
+            "multisig": np.zeros(len(i_txs), bool),
+            "sequence": np.full(len(i_txs), 0xFFFFFFFD),
+        }
+    )
+    inputs = inputs.take(pa.array(np.argsort(i_txs, kind="stable")))
+    o_tx = o_sel // 2
+    outputs = pa.table(
+        {
+            "txid": txids.take(pa.array(o_tx)),
+            "block_height": height[o_tx].astype(np.int32),
+            "position": (o_tx - first).astype(np.int32),
+            "vout": (o_sel % 2).astype(np.int32),
+            "address": addr_pool.take(pa.array(out_addr[o_sel])),
+            "value": out_value[o_sel],
+            "script_type": pa.array(["p2wpkh"] * len(o_sel)),
+            "script_pubkey": pa.nulls(len(o_sel), pa.string()),
+        }
+    )
+    transactions = pa.table(
+        {
+            "txid": txids.take(pa.array(tx_sel)),
+            "wtxid": null_s,
+            "block_hash": tx_block,
+            "block_height": height[tx_sel].astype(np.int32),
+            "position": position,
+            "version": np.full(len(tx_sel), 2, np.int32),
+            "locktime": np.zeros(len(tx_sel), np.int64),
+            "is_coinbase": n_in[tx_sel] == 0,
+            "n_inputs": np.maximum(n_in[tx_sel], 1).astype(np.int32),
+            "n_outputs": np.full(len(tx_sel), 2, np.int32),
+            "output_value": out_value[2 * tx_sel] + out_value[2 * tx_sel + 1],
+            "fee": pa.nulls(len(tx_sel), pa.int64()),
+            "size": pa.nulls(len(tx_sel), pa.int32()),
+            "vsize": np.full(len(tx_sel), 141, np.int32),
+            "weight": pa.nulls(len(tx_sel), pa.int32()),
+        }
+    )
+    blocks_t = pa.table(
+        {
+            "hash": pa.array(block_hash),
+            "height": blocks.astype(np.int32),
+            "prev_hash": pa.array(["0" * 64] * len(blocks)),
+            "time": 1_700_000_000 + 600 * blocks,
+            "n_tx": np.bincount(height[tx_sel] - blocks[0])[: len(blocks)].astype(np.int32),
+            "merkle_root": pa.array(["0" * 64] * len(blocks)),
+            "version": pa.nulls(len(blocks), pa.int32()),
+            "bits": pa.nulls(len(blocks), pa.int64()),
+            "nonce": pa.nulls(len(blocks), pa.int64()),
+            "size": pa.nulls(len(blocks), pa.int32()),
+            "weight": pa.nulls(len(blocks), pa.int32()),
+            "network": pa.array(["mainnet"] * len(blocks)),
+        }
+    )
+    return {"blocks": blocks_t, "transactions": transactions, "inputs": inputs, "outputs": outputs}
+
+
+if __name__ == "__main__":
+    main()
