@@ -169,3 +169,6 @@ def show(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(evidence_app, name="evidence")
+    from darkrange.collect.crawl import register_crawl
+
+    register_crawl(app)

@@ -1,0 +1,524 @@
+"""The crawl loop: probe every seed host, tell mirrors from clones, then fetch the frontier
+with per-site concurrency, delays, backoff and bans, writing every exchange to the WARC.
+
+Writing a page's records and marking it fetched happen with no await in between, so no other
+task interleaves; a kill between the two is repaired on restart by `_resume.reconcile`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from darkrange.collect.crawl._captcha import Solver, ask_person, ask_solver, load_solver
+from darkrange.collect.crawl._classify import (
+    BANNED,
+    GATE,
+    LOGIN,
+    PAGE,
+    QUEUE,
+    REDIRECT,
+    RETRY_LATER,
+    SUSPENDED,
+    Verdict,
+    classify,
+)
+from darkrange.collect.crawl._commit import Committer
+from darkrange.collect.crawl._config import CrawlConfig
+from darkrange.collect.crawl._fetch import Exchange, FetchError, decode_body
+from darkrange.collect.crawl._mirrors import HostInfo, resolve
+from darkrange.collect.crawl._page import PageView, analyse
+from darkrange.collect.crawl._resume import reconcile
+from darkrange.collect.crawl._scope import ScopeRules, canonical, host_of
+from darkrange.collect.crawl._session import Identity, LoginFailed, SiteSession, proxy_for
+from darkrange.collect.crawl._state import CrawlState, QueuedUrl
+from darkrange.collect.crawl._vault import Vault
+from darkrange.collect.evidence import CaptureInfo, RecordRef, WarcWriter
+from darkrange.errors import InputError
+
+MAX_STEPS = 12  # fronts (queue, gate, login) one page request may pass before giving up
+
+
+class _Backoff(Exception):
+    def __init__(self, wait: float, kind: str) -> None:
+        super().__init__(kind)
+        self.wait = wait
+        self.kind = kind
+
+
+class _Retry(Exception):
+    def __init__(self, message: str, exchange: tuple[Exchange, PageView] | None = None) -> None:
+        super().__init__(message)
+        self.exchange = exchange
+
+
+class _Stop(Exception):
+    pass
+
+
+@dataclass
+class HostRun:
+    """A host's place in the schedule."""
+
+    host: str
+    order: int
+    session: SiteSession
+    queue: list[tuple[int, int, str, int, int]] = field(default_factory=list)
+    inflight: int = 0
+    next_at: float = 0.0
+    backoff_until: float = 0.0
+    delay: float = 0.0
+    bans: int = 0
+    errors: int = 0
+    stopped: str = ""
+    probed: bool = False
+    probing: bool = False
+
+    def push(self, item: QueuedUrl) -> None:
+        heapq.heappush(self.queue, (item.depth, item.seq, item.url, item.tries, item.redirects))
+
+    def pop(self) -> QueuedUrl:
+        depth, seq, url, tries, redirects = heapq.heappop(self.queue)
+        return QueuedUrl(url, self.host, depth, seq, tries, redirects)
+
+
+@dataclass
+class CrawlStats:
+    pages: int = 0
+    bytes: int = 0
+    errors: int = 0
+    hosts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+Progress = Callable[[CrawlStats], None]
+
+
+class Crawler:
+    def __init__(
+        self,
+        folder: Path,
+        seeds: list[str],
+        proxy: str,
+        config: CrawlConfig,
+        vault: Vault,
+        capture: CaptureInfo,
+        solver: Solver | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.folder = folder
+        self.config = config
+        self.vault = vault
+        self.proxy = proxy
+        self.solver = solver or load_solver(config.captcha.solver)
+        self.progress = progress or (lambda stats: None)
+        self.seeds = [canonical(s, None, config.traps.drop_params) for s in seeds]
+        if not seeds or any(s is None for s in self.seeds):
+            raise InputError("every --seed must be an http(s) URL")
+        folder.mkdir(parents=True, exist_ok=True)
+        self.state = CrawlState(folder)
+        self.capture = capture
+        self.writer: WarcWriter | None = None
+        self.rng = random.Random(config.politeness.seed)
+        self.hosts: dict[str, HostRun] = {}
+        self.seed_hosts = list(dict.fromkeys(host_of(s) for s in self.seeds if s))
+        self.scope = ScopeRules(config, self.seed_hosts)
+        self.commit = Committer(self.state, config, self.scope)
+        self.commit.on_new = self._queue_item
+        self.stats = CrawlStats()
+        self.crawl_id = self._crawl_id()
+        self.recovered = 0
+
+    def _crawl_id(self) -> str:
+        known = self.state.get_meta("crawl_id")
+        if known:
+            return str(known)
+        ident = uuid.uuid4().hex[:12]
+        self.state.set_meta("crawl_id", ident)
+        self.state.set_meta("config", self.config.as_json())
+        return ident
+
+    # setup ----------------------------------------------------------------------------------
+    def _open(self) -> None:
+        self.writer = WarcWriter(self.folder, self.capture, prefix="crawl")
+        self.commit.load()
+        self.commit.load_facts()
+        self.recovered = reconcile(
+            self.state, self.folder, self._replay, self.config.limits.max_body_bytes
+        )
+        for host in self.seed_hosts:
+            self.scope.add_site(host)
+        seeds = []
+        for url in [f"http://{h}/" for h in self.seed_hosts] + [s for s in self.seeds if s]:
+            host = host_of(url)
+            seeds.append((self.commit.rewrite(url), self.commit.alias.get(host, host), 0, 0))
+        with self.state.transaction() as db:
+            self.state.enqueue(db, seeds)
+        known = self.state.hosts()
+        for item in self.state.queued():
+            self._host(item.host).push(item)
+        for host, info in known.items():
+            run = self._host(host)
+            run.probed = bool(info["probed"])
+
+    def _host(self, host: str) -> HostRun:
+        run = self.hosts.get(host)
+        if run is None:
+            run = HostRun(host, len(self.hosts), self._session(host))
+            run.delay = self.config.politeness.delay_s
+            self.hosts[host] = run
+        return run
+
+    def _session(self, host: str) -> SiteSession:
+        recipe = self.config.recipe_for(host)
+        creds = None
+        if recipe is not None:
+            creds = self.vault.find(recipe.credentials or recipe.name, host)
+        else:
+            creds = self.vault.find(host)
+        ident = Identity(
+            host,
+            self.config.identity.user_agent,
+            proxy_for(self.proxy, host, self.config.identity.isolate, self.crawl_id),
+            creds,
+            recipe,
+        )
+        session = SiteSession(ident, self.config, self._record, self._solve)
+        session.restore(self.state.session(host))
+        return session
+
+    def _queue_item(self, item: QueuedUrl) -> None:
+        run = self._host(item.host)
+        run.push(item)
+
+    # evidence -------------------------------------------------------------------------------
+    def _redact(self, body: bytes) -> bytes:
+        for secret in self.vault.secrets():
+            coded = urlencode({"x": secret})[2:].encode()
+            body = body.replace(coded, b"*" * len(coded))
+        return body
+
+    def _record(self, ex: Exchange) -> RecordRef:
+        assert self.writer is not None
+        return self.writer.write_exchange(
+            ex.url,
+            ex.request_head,
+            self._redact(ex.request_body),
+            ex.response_head,
+            ex.raw_body,
+            None,  # an onion has no IP address; the SOCKS proxy's would mislead
+            ex.fetched_at,
+        )
+
+    def _replay(
+        self,
+        url: str,
+        status: int,
+        headers: dict[str, str],
+        raw: bytes,
+        ref: RecordRef,
+        fetched_at: datetime,
+    ) -> bool:
+        lim = self.config.limits
+        body, _ = decode_body(headers.get("content-encoding", ""), raw, lim.max_decoded_bytes)
+        view = self._analyse(url, headers.get("content-type", ""), body)
+        recipe = self.config.recipe_for(host_of(url))
+        verdict = classify(url, status, headers, view, recipe)
+        run_creds = self._session_creds(host_of(url))
+        verdict = _without_login(verdict, status, run_creds)
+        if verdict.kind not in (PAGE, REDIRECT):
+            return False
+        row = self.state.db.execute(
+            "SELECT depth, seq, tries, redirects FROM frontier WHERE url = ?", (url,)
+        ).fetchone()
+        item = QueuedUrl(url, host_of(url), *row)
+        truncated = "length" if len(raw) > lim.max_body_bytes else ""
+        self.commit.apply(item, status, len(raw), view, verdict, ref, fetched_at, truncated)
+        return True
+
+    def _session_creds(self, host: str) -> bool:
+        recipe = self.config.recipe_for(host)
+        key = (recipe.credentials or recipe.name) if recipe else ""
+        return self.vault.find(key, host) is not None
+
+    def _analyse(self, url: str, content_type: str, body: bytes) -> PageView:
+        lim, traps = self.config.limits, self.config.traps
+        return analyse(
+            body, content_type, url, lim.max_parse_bytes, lim.max_links_per_page, traps.drop_params
+        )
+
+    async def _solve(self, host: str, url: str, png: bytes) -> str | None:
+        if self.solver is not None:
+            answer = await ask_solver(self.solver, png, host, url)
+            if answer:
+                return answer
+        wait = self.config.captcha.wait_s
+        return await ask_person(self.state, self.folder, host, url, png, wait)
+
+    # one page -------------------------------------------------------------------------------
+    async def _fetch_page(self, run: HostRun, url: str) -> tuple[Exchange, PageView, Verdict]:
+        session = run.session
+        for _ in range(MAX_STEPS):
+            generation = session.generation
+            try:
+                ex = await _get(session, url)
+            except FetchError as exc:
+                raise _Retry(f"{exc.kind}: {exc}") from None
+            view = self._analyse(url, ex.header("content-type"), ex.body)
+            verdict = classify(url, ex.status, dict(ex.headers), view, session.identity.recipe)
+            verdict = _without_login(verdict, ex.status, session.identity.credentials is not None)
+            if verdict.kind in (PAGE, REDIRECT):
+                return ex, view, verdict
+            self._record(ex)
+            if verdict.kind == LOGIN:
+                await session.login(generation, verdict.target or url)
+                self._save_session(session)
+            elif verdict.kind == GATE:
+                await session.pass_gate(generation, url, view)
+                self._save_session(session)
+            elif verdict.kind == QUEUE:
+                wait = min(verdict.wait_s, self.config.politeness.queue_wait_max_s)
+                await asyncio.sleep(wait + 0.2)
+            elif verdict.kind == BANNED:
+                raise _Backoff(verdict.wait_s, "banned" if ex.status == 403 else "rate-limited")
+            elif verdict.kind == SUSPENDED:
+                raise _Stop("the site suspended the crawler's account")
+            elif verdict.kind == RETRY_LATER:
+                raise _Retry(f"HTTP {ex.status}", (ex, view))
+        raise _Retry("too many fronts (queue, CAPTCHA, login) in a row")
+
+    def _save_session(self, session: SiteSession) -> None:
+        self.state.save_session(session.host, session.cookies(), session.identity.user_agent)
+
+    async def _process(self, run: HostRun, item: QueuedUrl) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            ex, view, verdict = await self._fetch_page(run, item.url)
+        except _Backoff as b:
+            run.bans += 1
+            p = self.config.politeness
+            # Retry-After at least, and longer each time the site has to tell us again
+            wait = max(b.wait, min(p.backoff_max_s, p.backoff_base_s * 2 ** (run.bans - 1)))
+            if wait > self.config.politeness.max_ban_wait_s:
+                self._stop(run, f"{b.kind} for {wait:.0f} s, longer than max_ban_wait_s")
+            run.backoff_until = loop.time() + wait
+            run.delay = min(run.delay * 1.5 + 0.05, 30.0)  # slower from now on
+            self.state.event(run.host, b.kind, f"waiting {wait:.0f} s; delay now {run.delay:.2f}")
+            run.push(item)
+            return
+        except _Retry as r:
+            self._retry(run, item, str(r), r.exchange)
+            return
+        except (_Stop, LoginFailed) as exc:
+            self._stop(run, str(exc))
+            run.push(item)
+            return
+        self._commit(run, item, ex, view, verdict)
+
+    def _commit(
+        self, run: HostRun, item: QueuedUrl, ex: Exchange, view: PageView, verdict: Verdict
+    ) -> None:
+        ref = self._record(ex)
+        # no await between the record and the mark: see the module docstring
+        self.commit.apply(
+            item, ex.status, len(ex.raw_body), view, verdict, ref, ex.fetched_at, ex.truncated
+        )
+        if ex.truncated:
+            self.state.event(run.host, "truncated", f"{item.url}: {ex.truncated}")
+        self._count(run, 1, len(ex.raw_body), 0)
+
+    def _retry(
+        self, run: HostRun, item: QueuedUrl, why: str, exchange: tuple[Exchange, PageView] | None
+    ) -> None:
+        p = self.config.politeness
+        tries = item.tries + 1
+        self._count(run, 0, 0, 1)
+        self.state.event(run.host, "error", f"{item.url}: {why}")
+        if tries > p.retries:
+            if exchange is not None:  # what the site kept answering is evidence too
+                self._commit(run, item, exchange[0], exchange[1], Verdict(PAGE))
+                return
+            with self.state.transaction() as db:
+                self.state.finish(db, item.url, "failed", why[:200])
+            return
+        self.state.retry_later(item.url, tries)
+        wait = min(p.backoff_max_s, p.backoff_base_s * 2 ** (tries - 1))
+        wait *= self.rng.uniform(0.5, 1.5)
+        loop = asyncio.get_running_loop()
+        run.backoff_until = max(run.backoff_until, loop.time() + wait)
+        run.push(QueuedUrl(item.url, item.host, item.depth, item.seq, tries, item.redirects))
+
+    def _stop(self, run: HostRun, why: str) -> None:
+        if not run.stopped:
+            run.stopped = why
+            self.state.event(run.host, "stopped", why)
+
+    def _count(self, run: HostRun, pages: int, size: int, errors: int) -> None:
+        self.stats.pages += pages
+        self.stats.bytes += size
+        self.stats.errors += errors
+        host = self.stats.hosts.setdefault(run.host, {"pages": 0, "bytes": 0, "errors": 0})
+        host["pages"] += pages
+        host["bytes"] += size
+        host["errors"] += errors
+        host["queued"] = len(run.queue)
+        self.progress(self.stats)
+
+    # probing and mirrors --------------------------------------------------------------------
+    async def _probe(self, run: HostRun) -> None:
+        """Fetch a host's home and mirror-list pages, the two its identity rests on."""
+        run.probing = True
+        try:
+            await self._fetch_now(run, f"http://{run.host}/")
+            mirror_url = self.commit.facts_of(run.host).mirror_url
+            if mirror_url:
+                await self._fetch_now(run, mirror_url)
+        finally:
+            run.probing = False
+            run.probed = True
+
+    async def _fetch_now(self, run: HostRun, url: str) -> None:
+        """Fetch one queued URL of `run` ahead of its turn (retries included)."""
+        for _ in range(self.config.politeness.retries + 2):
+            if run.stopped or self.state.status_of(url) != "queued":
+                return
+            found = [q for q in run.queue if q[2] == url]
+            if found:
+                run.queue.remove(found[0])
+                heapq.heapify(run.queue)
+                depth, seq, _, tries, redirects = found[0]
+            else:
+                sql = "SELECT depth, seq, tries, redirects FROM frontier WHERE url = ?"
+                depth, seq, tries, redirects = self.state.db.execute(sql, (url,)).fetchone()
+            await self._wait_turn(run)
+            await self._process(run, QueuedUrl(url, run.host, depth, seq, tries, redirects))
+
+    async def _wait_turn(self, run: HostRun) -> None:
+        loop = asyncio.get_running_loop()
+        wait = max(run.next_at, run.backoff_until) - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        run.next_at = loop.time() + run.delay
+
+    def _resolve(self) -> None:
+        infos = []
+        for host, run in self.hosts.items():
+            facts = self.commit.facts_of(host)
+            if run.probed and facts.home_done:
+                infos.append(HostInfo(host, run.order, facts.fingerprint, set(facts.mirror_list)))
+        result = resolve(infos, self.config.mirrors.distance)
+        for host, res in result.items():
+            facts = self.commit.facts_of(host)
+            info = {
+                "site": res.site,
+                "relation": res.relation,
+                "clone_of": res.clone_of,
+                "reasons": list(res.reasons),
+                "probed": True,
+                "fingerprint": facts.fingerprint,
+                "mirror_url": facts.mirror_url,
+                "mirror_list": sorted(facts.mirror_list),
+            }
+            self.state.save_host(host, info)
+            if res.relation == "mirror" and res.site != host:
+                self.commit.alias[host] = res.site
+                self.state.rehost(host, res.site)
+                self.hosts[host].queue.clear()
+
+    # the loop -------------------------------------------------------------------------------
+    async def _run(self) -> None:
+        self._open()
+        probes = [self._probe(self.hosts[h]) for h in self.seed_hosts if not self.hosts[h].probed]
+        await asyncio.gather(*probes)
+        self._resolve()
+        await self._schedule()
+
+    async def _schedule(self) -> None:
+        loop = asyncio.get_running_loop()
+        p = self.config.politeness
+        active: set[asyncio.Task[None]] = set()
+        probing: set[asyncio.Task[None]] = set()
+        while True:
+            now = loop.time()
+            for run in list(self.hosts.values()):
+                if run.stopped or run.host in self.commit.alias:
+                    continue
+                if not run.probed:
+                    if not run.probing and run.queue:
+                        probing.add(asyncio.create_task(self._probe(run)))
+                    continue
+                while (
+                    run.queue
+                    and len(active) < p.concurrency
+                    and run.inflight < p.per_site_concurrency
+                    and now >= run.next_at
+                    and now >= run.backoff_until
+                ):
+                    item = run.pop()
+                    run.inflight += 1
+                    run.next_at = now + run.delay
+                    active.add(asyncio.create_task(self._task(run, item)))
+            if not active and not probing:
+                waiting = [
+                    max(r.next_at, r.backoff_until)
+                    for r in self.hosts.values()
+                    if r.queue and not r.stopped and r.host not in self.commit.alias
+                ]
+                if not waiting:
+                    break
+                await asyncio.sleep(max(0.0, min(waiting) - loop.time()))
+                continue
+            wake = [
+                max(r.next_at, r.backoff_until)
+                for r in self.hosts.values()
+                if r.queue and not r.stopped and r.inflight < p.per_site_concurrency
+            ]
+            timeout = max(0.001, min(wake) - loop.time()) if wake else None
+            done, _ = await asyncio.wait(
+                active | probing, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                task.result()
+            active -= done
+            if probing & done:
+                probing -= done
+                self._resolve()
+
+    async def _task(self, run: HostRun, item: QueuedUrl) -> None:
+        try:
+            await self._process(run, item)
+        finally:
+            run.inflight -= 1
+
+    async def _close(self) -> None:
+        for run in self.hosts.values():
+            await run.session.close()
+        if self.writer is not None:
+            self.writer.close()
+
+    async def crawl(self) -> None:
+        try:
+            await self._run()
+        finally:
+            await self._close()
+
+
+async def _get(session: SiteSession, url: str) -> Exchange:
+    from darkrange.collect.crawl._fetch import fetch
+
+    return await fetch(session.client, url, session.config.limits)
+
+
+def _without_login(verdict: Verdict, status: int, has_credentials: bool) -> Verdict:
+    """A login page is just a page to a crawler that has no account there."""
+    if verdict.kind != LOGIN or has_credentials:
+        return verdict
+    if status == 200:
+        return Verdict(PAGE)
+    return Verdict(REDIRECT, verdict.target)

@@ -1,0 +1,352 @@
+"""The crawler against a real range (tiny world, direct SOCKS gateway): login walls, CAPTCHAs
+(answered by a solver that knows the world), queues, rate limits and bans, session expiry,
+mirrors and clones, the hostile site, and kill-and-resume."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from warcio.archiveiterator import ArchiveIterator
+
+from darkrange.collect.crawl import CrawlReport, Vault, load_vault, parse_config, run_crawl
+from darkrange.collect.crawl._classify import PAGE, classify
+from darkrange.collect.crawl._fetch import decode_body
+from darkrange.collect.crawl._page import analyse
+from darkrange.collect.evidence import CaptureInfo, find_warcs, verify_warc
+from darkrange.sites.defences import captcha_answer
+
+REPO = Path(__file__).resolve().parents[2]
+_SITE_IDS: dict[str, str] = {}
+LISTING = {
+    "dream": re.compile(r"/listing/([^/?]+)$"),
+    "alpha": re.compile(r"/index\.php\?id=([^&]+)&page=item$"),
+    "bazaar": re.compile(r"/p/([^/]+)/$"),
+}
+
+
+def solve(png: bytes, site: str, url: str) -> str | None:
+    """The test solver: answers from the world's knowledge (what a person would read)."""
+    assert png.startswith(b"\x89PNG")
+    if not _SITE_IDS:
+        world = Path(os.environ["DARKRANGE_CRAWL_WORLD"])
+        for s in json.loads((world / "sites.json").read_text()):
+            for onion in [s["onion"], *s["mirrors"]]:
+                _SITE_IDS[onion] = s["site_id"]
+    challenge = parse_qs(urlsplit(url).query).get("c", [""])[0]
+    return captcha_answer(_SITE_IDS[site], challenge)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from darkrange.world.generate import generate
+
+    out = tmp_path_factory.mktemp("crawl-world") / "tiny"
+    generate(11, "tiny", out)
+    sites = json.loads((out / "sites.json").read_text())
+    for site in sites:
+        guard = site.setdefault("anti_crawl", {})
+        # no downtime windows (two minutes each) and no suspension inside a short test
+        guard.update(uptime=1.0, suspend_after_pages_per_min=0, rate_limit_per_min=3000)
+        if site["site_id"] == "market-3":
+            guard["session_ttl_s"] = 1  # expires mid-crawl: the crawler must log in again
+        if site["site_id"] == "shop-1":
+            guard.update(rate_limit_per_min=3, ban_s=2)  # a ban, then backing off
+    (out / "sites.json").write_text(json.dumps(sites))
+    os.environ["DARKRANGE_CRAWL_WORLD"] = str(out)
+    return out
+
+
+@dataclass(frozen=True)
+class Range:
+    socks: str
+
+
+@pytest.fixture(scope="module")
+def crawl_range(world: Path) -> Iterator[Range]:
+    # through the CLI, as a trainer starts it: the range runs in its own process group
+    up = [*_cli(), "range", "up", "--world", str(world), "--transport", "direct", "--json"]
+    try:
+        started = subprocess.run(up, capture_output=True, text=True, timeout=180, check=True)
+        yield Range(json.loads(started.stdout)["socks"])
+    finally:
+        subprocess.run([*_cli(), "range", "down", "--world", str(world)], capture_output=True)
+
+
+def sites(world: Path) -> dict[str, dict[str, object]]:
+    return {s["site_id"]: s for s in json.loads((world / "sites.json").read_text())}
+
+
+def truth_listings(world: Path, onion: str, week: int = 0) -> set[str]:
+    found = set()
+    with (world / "truth" / "listings.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            removed = int(row["removed_week"]) if row["removed_week"] else None
+            online = int(row["posted_week"]) <= week and (removed is None or week < removed)
+            if row["site"] == onion and online:
+                found.add(row["listing_id"])
+    return found
+
+
+CONFIG = {
+    "politeness": {"delay_s": 0.05, "per_site_concurrency": 2, "retries": 2},
+    "captcha": {"solver": "tests.collect.test_crawl_range:solve", "wait_s": 5},
+    "traps": {"max_per_template": 8},
+    "recipes": {"any": {"register_url": "auto"}},
+}
+
+
+def vault(tmp: Path, user: str) -> Vault:
+    path = tmp / "vault.yaml"
+    path.write_text(yaml.safe_dump({"default": {"username": user, "password": "s3cret-pass"}}))
+    path.chmod(0o600)
+    return load_vault(path)
+
+
+def crawl(
+    tmp: Path, socks: str, seeds: list[str], user: str, **changes: dict[str, object]
+) -> CrawlReport:
+    raw = json.loads(json.dumps(CONFIG))
+    for section, values in changes.items():
+        raw.setdefault(section, {}).update(values)
+    capture = CaptureInfo(collector="test", case="T-1", legal_basis="test range")
+    return run_crawl(
+        tmp / "out", seeds, f"socks5h://{socks}", parse_config(raw), vault(tmp, user), capture
+    )
+
+
+def page_rows(out: Path) -> list[tuple[str, int, str]]:
+    import sqlite3
+
+    db = sqlite3.connect(out / "crawl-state.sqlite")
+    try:
+        return [(u, s, h) for u, s, h in db.execute("SELECT url, status, host FROM pages")]
+    finally:
+        db.close()
+
+
+def warc_pages(out: Path) -> Counter[str]:
+    """How often each crawled URL was captured as a page (a GET answered by the page itself,
+    not by a front such as a queue, a CAPTCHA gate or a login redirect)."""
+    crawled = {u for u, _, _ in page_rows(out)}
+    seen: Counter[str] = Counter()
+    for path in find_warcs(out):
+        assert verify_warc(path).ok, verify_warc(path).problems[:3]
+        with path.open("rb") as fh:
+            method = ""
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type == "request":
+                    method = rec.http_headers.protocol.split(" ")[0]
+                if rec.rec_type != "response" or method != "GET":
+                    continue
+                url = rec.rec_headers.get_header("WARC-Target-URI")
+                if url not in crawled:
+                    continue  # login and registration forms, CAPTCHA images
+                headers = {k.lower(): v for k, v in rec.http_headers.headers}
+                raw = rec.raw_stream.read()
+                body, _ = decode_body(headers.get("content-encoding", ""), raw, 16 << 20)
+                view = analyse(body, headers.get("content-type", ""), url, 4 << 20, 2000, ())
+                status = int(rec.http_headers.get_statuscode())
+                if status == 200 and classify(url, status, headers, view, None).kind == PAGE:
+                    seen[url] += 1
+    return seen
+
+
+def warc_statuses(out: Path) -> list[int]:
+    found = []
+    for path in find_warcs(out):
+        with path.open("rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type == "response":
+                    found.append(int(rec.http_headers.get_statuscode()))
+    return found
+
+
+def test_markets_behind_login_captcha_queue_with_mirror_and_clone(
+    world: Path, crawl_range: Range, tmp_path: Path
+) -> None:
+    s = sites(world)
+    m1, m2, m3, clone = s["market-1"], s["market-2"], s["market-3"], s["phishing-1"]
+    mirror = m1["mirrors"][0]  # type: ignore[index]
+    seeds = [f"http://{m['onion']}/" for m in (m1, m2, m3)]
+    seeds += [f"http://{mirror}/", f"http://{clone['onion']}/"]
+    report = crawl(tmp_path, crawl_range.socks, seeds, "crawlbot01")
+    rows = page_rows(tmp_path / "out")
+    for market in (m1, m2, m3):
+        pattern = LISTING[str(market["software"])]
+        got = {
+            m.group(1)
+            for url, status, host in rows
+            if host == market["onion"] and status == 200 and (m := pattern.search(url))
+        }
+        assert got == truth_listings(world, str(market["onion"])), market["site_id"]
+    by_onion = {site["onion"]: site for site in report.sites}
+    # the mirror is the same site: its two identity pages, nothing crawled twice
+    assert by_onion[mirror]["relation"] == "mirror"
+    assert by_onion[mirror]["site"] == m1["onion"]
+    assert by_onion[mirror]["pages"] <= 2
+    # the clone looks the same but is flagged, with reasons
+    assert [c["onion"] for c in report.clones] == [clone["onion"]]
+    assert report.clones[0]["imitates"] == m1["onion"]
+    assert "not in the site's own mirror list" in report.clones[0]["reasons"]
+    assert any("Bitcoin" in r for r in report.clones[0]["reasons"])
+    # market-3 sessions last 1 s: the crawler noticed and logged in again
+    assert by_onion[m3["onion"]]["logins"] >= 2
+    assert all(site["captchas"] >= 1 for site in report.sites)
+    # traps: the endless calendar stopped at the template cap
+    calendar = [u for u, _, h in rows if h == m1["onion"] and "/calendar/" in u]
+    assert 0 < len(calendar) <= 2 * 8
+    counts = warc_pages(tmp_path / "out")
+    assert max(counts.values()) == 1
+    assert set(counts) == {u for u, status, _ in rows if status == 200}
+    report_file = json.loads((tmp_path / "out" / "crawl-report.json").read_text())
+    assert report_file["pages"] == len(rows)
+    # the vault's password never lands in the evidence
+    for path in find_warcs(tmp_path / "out"):
+        import gzip
+
+        assert b"s3cret-pass" not in gzip.decompress(path.read_bytes())
+
+
+def test_rate_limit_ban_is_waited_out(world: Path, crawl_range: Range, tmp_path: Path) -> None:
+    shop = sites(world)["shop-1"]
+    report = crawl(
+        tmp_path,
+        crawl_range.socks,
+        [f"http://{shop['onion']}/"],
+        "crawlbot02",
+        politeness={"delay_s": 0.0, "per_site_concurrency": 1, "backoff_base_s": 1.0},
+    )
+    site = report.sites[0]
+    assert site["events"].get("rate-limited", 0) + site["events"].get("banned", 0) >= 1
+    assert report.queued == 0 and report.failed == 0 and not site["stopped"]
+    assert {urlsplit(u).path for u, s, _ in page_rows(tmp_path / "out") if s == 200} == {
+        "/",
+        "/reviews",
+        "/pgp",
+        "/about",
+    }
+    refused = sum(1 for status in warc_statuses(tmp_path / "out") if status in (403, 429))
+    assert 1 <= refused <= 8, "backs off instead of hammering a site that said no"
+
+
+def test_hostile_site_cannot_hang_or_exhaust_the_crawler(
+    world: Path, crawl_range: Range, tmp_path: Path
+) -> None:
+    hostile = sites(world)["hostile-1"]
+    config = {
+        "politeness": {"delay_s": 0.0, "per_site_concurrency": 8, "retries": 0},
+        "limits": {
+            "max_body_bytes": 2 << 20,
+            "max_decoded_bytes": 4 << 20,
+            "read_timeout_s": 2,
+            "page_timeout_s": 4,
+            "max_redirects": 5,
+        },
+        "traps": {"max_per_template": 30, "near_duplicate_max": 10},
+    }
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    command = [*_cli(), "crawl", "--proxy", f"socks5h://{crawl_range.socks}", "--quiet"]
+    command += ["--seed", f"http://{hostile['onion']}/", "--out", str(tmp_path / "out")]
+    command += ["--config", str(tmp_path / "c.yaml")]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        timeout=240,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert max(peak_kib, before) < 600 * 1024  # a 2 GiB bomb and a 50 MiB page in 600 MB
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "out" / "crawl-state.sqlite")
+    truncated = dict(db.execute("SELECT url, truncated FROM pages WHERE truncated != ''"))
+    pages = {u.split(".onion", 1)[1] for (u,) in db.execute("SELECT url FROM pages")}
+    failed = {
+        u.split(".onion", 1)[1]
+        for (u,) in db.execute("SELECT url FROM frontier WHERE status = 'failed'")
+    }
+    db.close()
+    by_path = {u.split(".onion", 1)[1]: t for u, t in truncated.items()}
+    assert by_path["/huge"] == "length"
+    assert by_path["/bomb"] == "decoded"
+    assert by_path["/drip"] == "time"
+    assert "/stall" in failed
+    assert {"/malformed", "/deep", "/junk"} <= pages
+    assert sum(p.startswith("/redirect/chain/") for p in pages) <= 6
+    assert sum(p.startswith("/maze/") for p in pages) <= 31
+    assert sum(p.startswith("/calendar/") for p in pages) <= 60
+
+
+def _warc_bytes(out: Path) -> int:
+    folder = out / "warc"
+    return sum(p.stat().st_size for p in folder.glob("*.warc.gz")) if folder.is_dir() else 0
+
+
+def _cli() -> list[str]:
+    return [sys.executable, "-c", "import sys; from darkrange.cli import main; sys.exit(main())"]
+
+
+@pytest.mark.slow
+def test_sigkill_ten_times_then_resume_equals_uninterrupted(
+    world: Path, crawl_range: Range, tmp_path: Path
+) -> None:
+    market = sites(world)["market-2"]
+    config = {**CONFIG, "scope": {"deny": ["/calendar/", r"(?i)logout"]}}
+    config["politeness"] = {"delay_s": 0.25, "per_site_concurrency": 3, "retries": 2}
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    vault_file = tmp_path / "vault.yaml"
+    vault_file.write_text(
+        yaml.safe_dump({"default": {"username": "killbot", "password": "pw-k1ll"}})
+    )
+    vault_file.chmod(0o600)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def command(out: Path) -> list[str]:
+        return [
+            *_cli(), "crawl", "--proxy", f"socks5h://{crawl_range.socks}", "--quiet",
+            "--seed", f"http://{market['onion']}/", "--out", str(out),
+            "--config", str(tmp_path / "c.yaml"), "--vault", str(vault_file),
+        ]  # fmt: skip
+
+    whole = subprocess.run(command(tmp_path / "whole"), env=env, capture_output=True, timeout=300)
+    assert whole.returncode == 0, whole.stderr[-2000:]
+    rng = random.Random(4)
+    out = tmp_path / "killed"
+    for _ in range(10):
+        before = _warc_bytes(out)
+        proc = subprocess.Popen(
+            command(out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        # kill once this run is writing evidence, at a random moment after that
+        deadline = time.monotonic() + 60
+        while _warc_bytes(out) <= before and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.8))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    final = subprocess.run(command(out), env=env, capture_output=True, timeout=300)
+    assert final.returncode == 0, final.stderr[-2000:]
+    assert len(find_warcs(out)) >= 5, "the kills fell while the crawler was writing"
+    expected = warc_pages(tmp_path / "whole")
+    got = warc_pages(out)
+    assert set(got) == set(expected)
+    assert max(got.values()) == 1, [u for u, n in got.items() if n > 1]
+    assert {u for u, _, _ in page_rows(out)} == {u for u, _, _ in page_rows(tmp_path / "whole")}
