@@ -29,15 +29,21 @@ COMPONENTS = (
     "darkrange.extract.commands",
     "darkrange.chain.commands",
     "darkrange.collect.commands",
+    "darkrange.analyze.commands",
 )
 
 
+_registered: list[str] = []
+
+
 def _register() -> None:
-    """Attach every component's commands."""
+    """Attach every component's commands, once per process."""
     import importlib
 
     for name in COMPONENTS:
-        importlib.import_module(name).register(app)
+        if name not in _registered:
+            importlib.import_module(name).register(app)
+            _registered.append(name)
 
 
 @app.callback(invoke_without_command=True)
