@@ -30,6 +30,8 @@ COMPONENTS = (
     "darkrange.chain.commands",
     "darkrange.collect.commands",
     "darkrange.analyze.commands",
+    "darkrange.case.commands",
+    "darkrange.share.commands",
 )
 
 

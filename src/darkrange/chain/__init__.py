@@ -1,4 +1,5 @@
-"""Chain analytics: ingestion into a columnar store, summaries, multi-input clustering.
+"""Chain analytics: ingestion into a columnar store, summaries, multi-input clustering,
+tracing (through services too), attribution tags, exposure and paths.
 
 Sources: raw blocks (Bitcoin's wire format), a world's chain Parquet, Bitcoin Core JSON-RPC and
 Esplora. The store is documented in docs/formats/store.md.
@@ -12,12 +13,17 @@ from darkrange.chain._esplora import (
     ingest_esplora_tx,
     tx_from_esplora,
 )
+from darkrange.chain._exposure import Attribution, Exposure, exposure
 from darkrange.chain._ingest import IngestReport, ingest_raw_blocks, ingest_world_chain
+from darkrange.chain._path import ClusterEdges, Path, cluster_edges, find_paths
+from darkrange.chain._quality import PairScores, pair_scores
 from darkrange.chain._rows import Batch, Placement, Prevout
 from darkrange.chain._rpc import RpcClient, block_from_rpc, btc_to_sat, ingest_rpc
 from darkrange.chain._script import NETWORKS, SCRIPT_TYPES, Network, Spend, classify, infer_spend
+from darkrange.chain._service import ServiceHop, Services
 from darkrange.chain._store import ChainStore
 from darkrange.chain._summary import Summary, summarize
+from darkrange.chain._tags import TagImport, import_tags, load_tags, read_tag_files
 from darkrange.chain._wire import (
     Block,
     BlockHeader,
@@ -36,19 +42,27 @@ from darkrange.chain._wire import (
 __all__ = [
     "NETWORKS",
     "SCRIPT_TYPES",
+    "Attribution",
     "Batch",
     "Block",
     "BlockHeader",
     "ChainStore",
+    "ClusterEdges",
     "ClusterReport",
     "EsploraClient",
+    "Exposure",
     "IngestReport",
     "Network",
+    "PairScores",
+    "Path",
     "Placement",
     "Prevout",
     "RpcClient",
+    "ServiceHop",
+    "Services",
     "Spend",
     "Summary",
+    "TagImport",
     "Tx",
     "TxIn",
     "TxOut",
@@ -57,6 +71,10 @@ __all__ = [
     "build_tx",
     "classify",
     "cluster_addresses",
+    "cluster_edges",
+    "exposure",
+    "find_paths",
+    "import_tags",
     "infer_spend",
     "ingest_esplora_address",
     "ingest_esplora_blocks",
@@ -64,10 +82,13 @@ __all__ = [
     "ingest_raw_blocks",
     "ingest_rpc",
     "ingest_world_chain",
+    "load_tags",
     "merkle_root",
+    "pair_scores",
     "parse_block",
     "parse_tx",
     "parse_tx_hex",
+    "read_tag_files",
     "serialize_tx",
     "split_block_file",
     "summarize",

@@ -43,6 +43,7 @@ SELECT t.txid,
        END AS kind
 FROM top t JOIN ins i USING (txid)
 WHERE (i.n_in = 5 AND t.n_out = 5 AND t.k = 5 AND t.v IN {WHIRLPOOL_POOLS})
+   OR (t.k >= 10 AND t.v BETWEEN 5000000 AND 20000000 AND i.n_in >= t.k)
    OR (i.n_in >= 50 AND t.n_out >= 50)
    OR (t.k_nondust >= 2 AND t.n_out >= 3 AND t.n_out <= 2 * t.k_nondust
        AND i.n_in >= t.k_nondust AND i.n_addr + i.n_unknown >= t.k_nondust)

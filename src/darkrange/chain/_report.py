@@ -11,12 +11,14 @@ from darkrange.chain._trace import Hop, Trace
 from darkrange.errors import InputError
 
 FIELDS = ("hop", "txid", "time", "from_txid", "vout", "address", "amount", "taint",
-          "heuristic", "confidence")  # fmt: skip
+          "heuristic", "confidence", "candidates", "payout_vout")  # fmt: skip
 _EXPLAIN = {
     "start": "where the trace starts",
     "outspend": "spends an output of the previous transaction (on the chain)",
     "prevout": "funded the previous transaction (on the chain)",
     "wallet": "paid out by the wallet that received the money (heuristic: custodial wallet)",
+    "service": "a payout of the service the money was deposited with, matched by amount minus"
+    " a fee and by time (heuristic: service amount/time correlation; candidates compete)",
 }
 
 
@@ -71,9 +73,12 @@ def as_text(t: Trace) -> str:
 def _line(h: Hop, direction: str) -> str:
     where = f"output {h.vout} to {h.address}" if h.vout is not None else "start"
     link = f" from {h.from_txid}" if h.from_txid else ""
+    lead = ""
+    if h.heuristic == "service":
+        lead = f" (payout output {h.payout_vout}; 1 of {h.candidates} candidate payouts)"
     return (
         f"  {h.time}  tx {h.txid}{link}, {where}: amount {_btc(h.amount)}, "
-        f"traced {_btc(h.taint)}; {h.heuristic}, confidence {h.confidence:.2f}"
+        f"traced {_btc(h.taint)}; {h.heuristic}, confidence {h.confidence:.2f}{lead}"
     )
 
 
@@ -98,7 +103,7 @@ def write_png(t: Trace, path: Path) -> None:
     for h in t.hops:
         if h.from_txid in where and h.txid in where:
             (x0, y0), (x1, y1) = where[h.from_txid], where[h.txid]
-            style = "-" if h.heuristic != "wallet" else "--"
+            style = {"wallet": "--", "service": ":"}.get(h.heuristic, "-")
             ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "ls": style})
             ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"{h.taint / 1e8:.4f}", fontsize=6)
     for tx, (x, y) in where.items():

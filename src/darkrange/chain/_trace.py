@@ -12,12 +12,14 @@ heuristic that linked it and a confidence; see `Hop`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from darkrange.chain._graph import IntArray, TxGraph
+from darkrange.chain._service import ServiceHop, Services
 from darkrange.chain._taint import MODELS, spread
 from darkrange.chain._wallets import WALLET_CONFIDENCE, Wallets
 from darkrange.errors import InputError
@@ -45,8 +47,10 @@ class Hop:
     address: str | None  # the output's address
     amount: int  # the output's value, satoshi
     taint: int  # satoshis of the traced money on this link
-    heuristic: str  # start | outspend | prevout | wallet (pass-through a custodial wallet)
+    heuristic: str  # start | outspend | prevout | wallet | service (see _EXPLAIN in _report)
     confidence: float  # 1.0: the link is on the chain; lower when a heuristic guessed it
+    candidates: int = 0  # service hops: payouts that matched the same entry (competitors + 1)
+    payout_vout: int | None = None  # service hops: the payout output that matched
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -96,10 +100,17 @@ def start_rows(graph: TxGraph, start: Start, direction: str, clusters: IntArray 
 class _Tracer:
     def __init__(
         self, graph: TxGraph, model: str, max_txs: int, min_taint: float,
-        wallets: Wallets | None = None,
+        wallets: Wallets | None = None, services: Services | None = None,
+        stop: Callable[[int], bool] | None = None,
     ) -> None:  # fmt: skip
         self.g = graph
         self.wallets = wallets
+        self.services = services
+        self.stop = stop  # rows the taint reaches but does not go beyond (exposure)
+        self.taint_out: dict[int, float] = {}
+        self.row_hop: dict[int, int] = {}  # hop at which each row first got taint
+        self.direct: dict[int, float] = defaultdict(float)  # service carries per payout row
+        self.hop = 0
         self.model = model
         self.max_txs = max_txs
         self.min_taint = min_taint
@@ -109,13 +120,14 @@ class _Tracer:
 
     def _link(
         self, hop: int, t: int, other: int | None, row: int, taint: float, how: str,
-        confidence: float = 1.0,
+        confidence: float = 1.0, candidates: int = 0, payout: int | None = None,
     ) -> None:  # fmt: skip
         key = (row, t)
         if key in self.links:
             self.links[key].taint += round(taint)
             return
         g = self.g
+        payout_vout = None if payout is None else payout - int(g.tx_out_ptr[t])
         link = Hop(
             hop=hop, txid=g.txid(t), time=g.time_text(t),
             from_txid=None if other is None else g.txid(other),
@@ -123,6 +135,7 @@ class _Tracer:
             address=g.address(int(g.out_addr[row])) if row >= 0 else None,
             amount=int(g.out_value[row]) if row >= 0 else 0,
             taint=round(taint), heuristic=how, confidence=confidence,
+            candidates=candidates, payout_vout=payout_vout,
         )  # fmt: skip
         self.links[key] = link
         self.hops.append(link)
@@ -130,28 +143,36 @@ class _Tracer:
     def forward(self, seed: dict[int, float], max_hops: int) -> bool:
         g = self.g
         taint_out: dict[int, float] = defaultdict(float)
+        self.taint_out = taint_out
         extra: dict[int, float] = defaultdict(float)  # taint reaching a tx through a wallet
         frontier = dict(seed)
         for row, value in seed.items():
             taint_out[row] = value
+            self.row_hop[row] = 0
             t = g.out_tx(row)
             self.seen_tx.add(t)
             self._link(0, t, None, row, value, "start")
         for hop in range(1, max_hops + 1):
+            self.hop = hop
             by_tx: dict[int, list[int]] = defaultdict(list)
             jumps: dict[int, list[tuple[int, float]]] = defaultdict(list)
+            served: dict[int, list[tuple[int, ServiceHop]]] = defaultdict(list)
             for row, delta in frontier.items():
-                if delta < self.min_taint:
+                if delta < self.min_taint or (hop > 1 and self.stop and self.stop(row)):
                     continue
                 t = int(g.out_spender[row])
                 if t >= 0:
                     by_tx[t].append(row)
-                if self.wallets is not None:
+                entered = self.services.hops(row, delta) if self.services else []
+                for s in entered:
+                    if s.tx not in (t, g.out_tx(row)):
+                        served[s.tx].append((row, s))
+                if self.wallets is not None and not entered:
                     for tx, carry in self.wallets.carries(row, delta, self.model):
                         if tx not in (t, g.out_tx(row)):
                             jumps[tx].append((row, carry))
             frontier = {}
-            for t in sorted(set(by_tx) | set(jumps)):
+            for t in sorted(set(by_tx) | set(jumps) | set(served)):
                 if len(self.seen_tx) >= self.max_txs and t not in self.seen_tx:
                     return True
                 self.seen_tx.add(t)
@@ -160,6 +181,10 @@ class _Tracer:
                 for row, carry in jumps.get(t, []):
                     extra[t] += carry
                     self._link(hop, t, g.out_tx(row), row, carry, "wallet", WALLET_CONFIDENCE)
+                for row, s in served.get(t, []):
+                    self.direct[s.row] += s.carry
+                    self._link(hop, t, g.out_tx(row), row, s.carry, "service", s.confidence,
+                               s.candidates, s.row)  # fmt: skip
                 self._push(t, taint_out, extra[t], frontier)
         return False
 
@@ -180,22 +205,28 @@ class _Tracer:
             total = sum(out_values) or 1
             new = [min(v, n + extra * v / total) for n, v in zip(new, out_values, strict=True)]
         for r, value in zip(outs, new, strict=True):
+            if r in self.direct:  # a service payout matched: its carry lands on this output
+                value = min(float(g.out_value[r]), value + self.direct[r])
             delta = value - taint_out.get(r, 0.0)
             if delta > 0:
                 taint_out[r] = value
                 frontier[r] = delta
+                self.row_hop.setdefault(r, self.hop)
 
     def backward(self, seed: dict[int, float], max_hops: int, first: int = 0) -> bool:
         """Seed: output rows with the taint to explain; walks to the outputs that funded them."""
         g = self.g
         taint_out: dict[int, float] = defaultdict(float)
+        self.taint_out = taint_out
         frontier = dict(seed)
         for row, value in seed.items():
             taint_out[row] = value
+            self.row_hop[row] = 0
         for hop in range(first, max_hops + 1):
             by_tx: dict[int, list[int]] = defaultdict(list)
             for row, delta in frontier.items():
-                if delta >= self.min_taint:
+                stopped = hop > first and self.stop is not None and self.stop(row)
+                if delta >= self.min_taint and not stopped:
                     by_tx[g.out_tx(row)].append(row)
             frontier = {}
             for t in sorted(by_tx):
@@ -223,6 +254,7 @@ class _Tracer:
                     if delta > 0:
                         taint_out[p] = value
                         frontier[p] = delta
+                        self.row_hop.setdefault(p, hop + 1)
         return False
 
 
@@ -235,6 +267,7 @@ def trace(
     model: str = "haircut",
     clusters: IntArray | None = None,
     wallets: Wallets | None = None,
+    services: Services | None = None,
     max_txs: int = 10_000,
     min_taint: float = 1.0,
 ) -> Trace:
@@ -248,7 +281,7 @@ def trace(
     rows = start_rows(graph, start, direction, clusters)
     seed = {int(r): float(graph.out_value[r]) for r in rows}
     result = Trace(start, direction, model, hops, start_value=int(sum(seed.values())))
-    tracer = _Tracer(graph, model, max_txs, min_taint, wallets)
+    tracer = _Tracer(graph, model, max_txs, min_taint, wallets, services)
     if direction == "forward":
         result.truncated = tracer.forward(seed, hops)
     elif start.kind == "tx":

@@ -10,9 +10,12 @@ import pyarrow.csv as pacsv
 import typer
 
 from darkrange.chain._change import suggest_change, suggestions_table
+from darkrange.chain._exposure import Attribution
 from darkrange.chain._graph import TxGraph, load_graph
 from darkrange.chain._report import as_csv, as_json, as_text, write_png
+from darkrange.chain._service import Services
 from darkrange.chain._store import ChainStore
+from darkrange.chain._tags import load_tags
 from darkrange.chain._trace import Start, trace
 from darkrange.chain._wallets import Wallets, graph_clusters, merge_change
 from darkrange.errors import InputError
@@ -51,16 +54,29 @@ def trace_command(
         ),
     ] = True,
     max_txs: Annotated[int, typer.Option("--max-txs", help="Stop after this many txs.")] = 10_000,
+    through_services: Annotated[
+        bool,
+        typer.Option(
+            "--services/--no-services",
+            help="Forward: follow deposits into services to payouts by amount and time (scored).",
+        ),
+    ] = True,
 ) -> None:
     """Follow the money k hops from an address, a transaction or a cluster."""
     if fmt not in ("json", "csv", "text"):
         raise InputError(f"--format must be json, csv or text, not {fmt!r}")
     start = _start(address, tx, cluster)
-    graph = load_graph(ChainStore.open(store))
+    chain = ChainStore.open(store)
+    graph = load_graph(chain)
     wallets = _wallets(graph, 0.7) if through_wallets and direction == "forward" else None
-    clusters = graph_clusters(graph) if start.kind == "cluster" else None
+    clusters = graph_clusters(graph)
+    services = None
+    if through_services and direction == "forward":
+        tagged = Attribution.build(graph, clusters, load_tags(chain.root)).service_clusters()
+        services = Services(graph, clusters, tagged=tagged)
     result = trace(graph, start, direction=direction, hops=hops, model=model,
-                   clusters=clusters, wallets=wallets, max_txs=max_txs)  # fmt: skip
+                   clusters=clusters, wallets=wallets, services=services,
+                   max_txs=max_txs)  # fmt: skip
     if png is not None:
         write_png(result, png)
     render = {"json": as_json, "csv": as_csv, "text": as_text}[fmt]

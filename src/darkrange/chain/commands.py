@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from darkrange.chain._attrib_commands import register_attribution
 from darkrange.chain._cluster import write_clusters
 from darkrange.chain._esplora import (
     EsploraClient,
@@ -169,6 +170,7 @@ def cluster(
 
 
 register_trace(chain_app)
+register_attribution(chain_app)
 
 
 def register(app: typer.Typer) -> None:

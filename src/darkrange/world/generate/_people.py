@@ -8,7 +8,7 @@ import random
 from darkrange.world import text
 from darkrange.world.generate._state import Persona, WorldState
 from darkrange.world.keys import PgpKey, pgp_key
-from darkrange.world.model import Account, Person
+from darkrange.world.model import CATEGORIES, Account, Person
 from darkrange.world.rand import derive_seed, stream
 
 CENTRAL_ASIA = {"Uzbekistan", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan"}
@@ -112,7 +112,7 @@ def build_vendors(state: WorldState, maker: PeopleMaker) -> None:
     rng = stream(state.seed, "vendors")
     size = state.size
     bases: list[str] = []
-    for _ in range(size.vendors):
+    for i in range(size.vendors):
         region = rng.choices(("europe", "central_asia", "any"), (50, 35, 15))[0]
         person = maker.person("vendor", region)
         style = text.make_style(rng, person.language)  # type: ignore[arg-type]
@@ -123,6 +123,9 @@ def build_vendors(state: WorldState, maker: PeopleMaker) -> None:
             c = text.pick_category(rng, kind)  # type: ignore[arg-type]
             if c not in cats:
                 cats.append(c)
+        # every category has at least one specialist, however rare it is on real markets
+        if size.vendors >= 2 * len(CATEGORIES) and i < len(CATEGORIES):
+            cats = [CATEGORIES[i]]
         # look-alikes: a few vendors take a handle close to someone else's (different people)
         if bases and rng.random() < 0.05:
             base = text.handle_variant(rng, rng.choice(bases), "varied")
