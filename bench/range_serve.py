@@ -1,15 +1,25 @@
-"""Benchmark: how fast the range serves its sites through the direct SOCKS gateway.
+"""Benchmark: how fast the range serves each kind of site, through the direct SOCKS gateway and
+through the private Tor network, and how long `darkrange range up` takes until every site answers.
 
     .venv/bin/python bench/range_serve.py [--world DIR] [--size small] [--seconds 5]
-                                          [--connections 20] [--workers 1] [--tor]
+                                          [--connections 20] [--workers 1] [--no-tor]
 
-Generates a world (unless --world), times `darkrange range up` until every site answers, then
-loads each served site kind with wrk (HTTP/1.1 keep-alive) through the gateway (proxychains4
-sends wrk's connections to the SOCKS port with remote DNS) and, side by side in the same run,
-straight at the site's loopback port, so the gateway's cost shows as a ratio. A separate-process
-asyncio client speaking SOCKS5 itself measures the same path without proxychains. With --tor
-the same world is served through the private Tor network and measured with that client.
-Writes bench/results/range_serve.json and prints a markdown table.
+Generates a world (unless --world) and works on a copy of it whose sites.json switches every
+site's defences off (`"anti_crawl": {"uptime": 1.0}`: no rate limit, no login wall, queue,
+CAPTCHA or downtime), so the figures are pages served, not 429s or redirects to a login form.
+Per site kind it loads a mix of that site's real pages (listings, vendors, threads, pastes,
+Esplora calls over the world's chain ...):
+
+- with wrk (HTTP/1.1 keep-alive, 1 thread) through proxychains4 to the gateway's SOCKS port
+  (remote DNS), and side by side straight at the site's loopback port (the peer: the same app
+  without the gateway), so the gateway's cost shows as a ratio;
+- with an asyncio client speaking SOCKS5 itself, run as a separate process;
+- with the same client through the private Tor network (`range up --transport tor`), 10
+  connections.
+
+wrk and proxychains4 are Debian packages (apt-get install -y wrk proxychains4); tor too. The
+benchmark installs nothing: it says what is missing and measures what it can.
+Writes bench/results/range_serve.json and .md, and prints the markdown table.
 """
 
 from __future__ import annotations
@@ -28,9 +38,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import save
+
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results" / "range_serve.json"
 CLI = [sys.executable, "-m", "darkrange.cli"]
+KINDS = ["market", "deaddrop", "shop", "forum", "directory", "paste", "mixer", "exchange"]
+KINDS += ["explorer"]
+GOAL_RPS = 1000
 
 
 def darkrange(*args: str, timeout: float = 600) -> str:
@@ -40,7 +55,30 @@ def darkrange(*args: str, timeout: float = 600) -> str:
     return proc.stdout
 
 
-def explorer_paths(world: Path, rng: random.Random) -> list[str]:
+def bench_world(world: Path, dest: Path) -> Path:
+    """A copy of `world` with every site's defences off (the site settings, not the code)."""
+    shutil.copytree(world, dest, ignore=shutil.ignore_patterns(".range"))
+    sites = json.loads((dest / "sites.json").read_text(encoding="utf-8"))
+    for site in sites:
+        site["anti_crawl"] = {"uptime": 1.0}  # every key absent = off; 0 = no rate limit
+    (dest / "sites.json").write_text(json.dumps(sites, indent=1), encoding="utf-8")
+    return dest
+
+
+# -- what to ask each site: its real pages at day 0 ---------------------------------------------
+
+
+def _rows(world: Path, name: str, **where: Any) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    path = world / "content" / name
+    if not path.is_file():
+        return []
+    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+    return [r for r in rows if all(r.get(k) == v for k, v in where.items())]
+
+
+def _explorer_paths(world: Path, rng: random.Random) -> list[str]:
     """A mix of Esplora requests over real txids, addresses and blocks of the world's chain."""
     import pyarrow.parquet as pq
 
@@ -55,12 +93,74 @@ def explorer_paths(world: Path, rng: random.Random) -> list[str]:
     paths += [f"/api/address/{a}/txs" for a in addresses[40:]]
     paths += [f"/api/block/{b}" for b in pick(blocks, 20)]
     paths += ["/api/blocks/tip/height"] * 10
+    return paths
+
+
+def site_paths(world: Path, site: dict[str, Any], rng: random.Random) -> list[str]:
+    """Up to ~200 pages of one site that answer 200 at day 0, shuffled."""
+    from darkrange.sites.market import SCHEMES
+
+    kind, sid = site["kind"], site["site_id"]
+    listings = [
+        r
+        for r in _rows(world, "listings.parquet", site_id=sid)
+        if r["posted_week"] == 0 and (r["removed_week"] is None or r["removed_week"] > 0)
+    ]
+    ids = [str(r["listing_id"]) for r in listings]
+    vendors = sorted({r["vendor_handle"] for r in listings})
+    paths: list[str]
+    if kind == "market":
+        u = SCHEMES[site["software"]]
+        paths = [u.home, u.browse(1), *map(u.listing, ids), *map(u.vendor, vendors)]
+    elif kind == "deaddrop":
+        paths = ["/", "/catalog", *(f"/product/{i}" for i in ids)]
+        paths += [f"/shop/{v}" for v in vendors]
+    elif kind == "shop":
+        paths = ["/", "/reviews", "/pgp", "/about", *(f"/item/{i}" for i in ids)]
+    elif kind == "forum":
+        start = json.loads((world / "world.json").read_text())["start"]
+        threads = [
+            t for t in _rows(world, "threads.parquet", site_id=sid) if t["created"] < start + 604800
+        ]
+        paths = ["/", *(f"/post/{t['thread_id']}" for t in threads)]
+        paths += sorted({f"/d/{t['subforum']}" for t in threads})
+    elif kind == "directory":
+        paths = ["/", "/links.txt", "/c/markets", "/c/forums", "/c/explorers"]
+    elif kind == "paste":
+        start = json.loads((world / "world.json").read_text())["start"]
+        pastes = [p for p in _rows(world, "pastes.parquet", site_id=sid) if p["time"] < start]
+        paths = ["/", *(f"/p/{p['paste_id']}" for p in pastes[:50])]
+    elif kind == "mixer":
+        paths = ["/", "/fees", "/guarantee", "/pgp", "/pgp.txt", "/mix"]
+    elif kind == "exchange":
+        paths = ["/", "/fees", "/law-enforcement", "/law-enforcement/request"]
+    elif kind == "explorer":
+        paths = _explorer_paths(world, rng)
+    else:
+        paths = ["/"]
+    paths = paths[:200]
     rng.shuffle(paths)
     return paths
 
 
-def wrk(url_base: str, paths: list[str], seconds: int, conns: int, socks: str | None) -> float:
-    """Requests per second from wrk; through proxychains4 when `socks` is given."""
+def bench_sites(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """One site of each benchmarked kind; for markets one of each software family."""
+    chosen, seen = [], set()
+    for site in state["sites"]:
+        key = site["kind"] if site["kind"] != "market" else f"market/{site['software']}"
+        if site["kind"] in KINDS and key not in seen:
+            seen.add(key)
+            chosen.append({**site, "label": key})
+    return chosen
+
+
+# -- load generators -----------------------------------------------------------------------------
+
+
+def wrk(
+    url_base: str, paths: list[str], seconds: int, conns: int, socks: str | None
+) -> dict[str, Any]:
+    """wrk's requests per second and non-2xx count; through proxychains4 when `socks` is given."""
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "paths.lua"
         quoted = ", ".join(json.dumps(p) for p in paths)
@@ -79,16 +179,17 @@ def wrk(url_base: str, paths: list[str], seconds: int, conns: int, socks: str | 
             )
             cmd = ["proxychains4", "-q", "-f", str(conf), *cmd]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
-        print(f"warning: wrk reported errors:\n{out}", file=sys.stderr)
-    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    return float(match.group(1)) if match else 0.0
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
 
 
-# -- a load generator speaking SOCKS5 itself (run in its own process) ---------------------------
-
-
-async def _client_conn(socks: str, host: str, paths: list[str], until: float) -> int:
+async def _client_conn(socks: str, host: str, paths: list[str], until: float) -> tuple[int, int]:
     addr, port = socks.rsplit(":", 1)
     reader, writer = await asyncio.open_connection(addr, int(port))
     name = host.encode()
@@ -96,40 +197,49 @@ async def _client_conn(socks: str, host: str, paths: list[str], until: float) ->
     reply = await reader.readexactly(12)
     if reply[3] != 0:
         raise SystemExit(f"SOCKS refused {host}: reply {reply[3]}")
-    done, i = 0, random.randrange(len(paths))
+    done = bad = 0
+    i = random.randrange(len(paths))
     while time.monotonic() < until:
         path = paths[i % len(paths)]
         i += 1
         writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
         head = await reader.readuntil(b"\r\n\r\n")
-        length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
-        await reader.readexactly(length)
+        length = re.search(rb"(?i)content-length:\s*(\d+)", head)
+        await reader.readexactly(int(length.group(1)) if length else 0)
         done += 1
+        bad += not head.startswith(b"HTTP/1.1 2")
     writer.close()
-    return done
+    return done, bad
 
 
-async def _client(socks: str, host: str, paths: list[str], seconds: float, conns: int) -> float:
+async def _client(socks: str, host: str, paths: list[str], seconds: float, conns: int) -> str:
     start = time.monotonic()
     counts = await asyncio.gather(
         *(_client_conn(socks, host, paths, start + seconds) for _ in range(conns))
     )
-    return sum(counts) / (time.monotonic() - start)
+    elapsed = time.monotonic() - start
+    return json.dumps(
+        {"rps": sum(c[0] for c in counts) / elapsed, "non_2xx": sum(c[1] for c in counts)}
+    )
 
 
-def socks_client(socks: str, host: str, paths: list[str], seconds: int, conns: int) -> float:
-    """Requests per second of the asyncio SOCKS client, run as a separate process."""
+def socks_client(
+    socks: str, host: str, paths: list[str], seconds: int, conns: int
+) -> dict[str, Any]:
+    """The asyncio SOCKS client's requests per second, run as a separate process."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(paths, f)
     try:
         cmd = [sys.executable, __file__, "--client", socks, host, f.name, str(seconds), str(conns)]
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
-        return float(out.stdout.strip() or 0)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 180)
+        if out.returncode != 0:
+            return {"rps": 0.0, "error": out.stderr.strip().splitlines()[-1:]}
+        return json.loads(out.stdout)  # type: ignore[no-any-return]
     finally:
         os.unlink(f.name)
 
 
-# -- the run -------------------------------------------------------------------------------------
+# -- the run ---------------------------------------------------------------------------------------
 
 
 def measure_up(world: Path, transport: str, workers: int) -> tuple[float, dict[str, Any]]:
@@ -143,28 +253,34 @@ def bench_direct(world: Path, args: argparse.Namespace, results: dict[str, Any])
     up_s, doc = measure_up(world, "direct", args.workers)
     results["up_direct_s"] = round(up_s, 2)
     state = json.loads((world / ".range" / "state.json").read_text())
-    rng = random.Random(7)
-    have_wrk = shutil.which("wrk") is not None and shutil.which("proxychains4") is not None
+    sites = {s["site_id"]: s for s in json.loads((world / "sites.json").read_text())}
+    ports = {s["site_id"]: s["port"] for s in state["sites"]}
+    have_wrk = not results["missing"]
     try:
-        seen: set[str] = set()
-        for site in state["sites"]:
-            if site["kind"] in seen:
-                continue
-            seen.add(site["kind"])
-            paths = explorer_paths(world, rng) if site["kind"] == "explorer" else ["/"]
-            row: dict[str, Any] = {"kind": site["kind"], "onion": site["onion"]}
+        for site in bench_sites({"sites": list(sites.values())}):
+            paths = site_paths(world, site, random.Random(7))
+            row: dict[str, Any] = {"kind": site["label"], "site_id": site["site_id"]}
+            row["pages"] = len(paths)
             if have_wrk:
-                row["gateway_wrk_rps"] = wrk(
+                gw = wrk(
                     f"http://{site['onion']}", paths, args.seconds, args.connections, doc["socks"]
                 )
-                row["direct_wrk_rps"] = wrk(
-                    f"http://127.0.0.1:{site['port']}", paths, args.seconds, args.connections, None
+                direct = wrk(
+                    f"http://127.0.0.1:{ports[site['site_id']]}",
+                    paths,
+                    args.seconds,
+                    args.connections,
+                    None,
                 )
-                row["gateway_vs_direct"] = round(row["gateway_wrk_rps"] / row["direct_wrk_rps"], 3)
-            row["gateway_asyncio_rps"] = round(
-                socks_client(doc["socks"], site["onion"], paths, args.seconds, args.connections), 1
+                row["gateway_wrk"], row["direct_wrk"] = gw, direct
+                row["gateway_vs_direct"] = (
+                    round(gw["rps"] / direct["rps"], 3) if direct["rps"] else None
+                )
+            row["gateway_asyncio"] = socks_client(
+                doc["socks"], site["onion"], paths, args.seconds, args.connections
             )
             results["kinds"].append(row)
+            print(f"  {row['kind']}: done", file=sys.stderr)
     finally:
         darkrange("range", "down", "--world", str(world))
 
@@ -172,23 +288,33 @@ def bench_direct(world: Path, args: argparse.Namespace, results: dict[str, Any])
 def bench_tor(world: Path, args: argparse.Namespace, results: dict[str, Any]) -> None:
     up_s, doc = measure_up(world, "tor", args.workers)
     results["up_tor_s"] = round(up_s, 2)
+    sites = {s["site_id"]: s for s in json.loads((world / "sites.json").read_text())}
     try:
-        for site in doc["sites"]:
-            paths = explorer_paths(world, random.Random(7)) if site["kind"] == "explorer" else ["/"]
-            rps = socks_client(doc["socks"], site["onion"], paths, args.seconds, 10)
-            results["tor"].append({"kind": site["kind"], "tor_asyncio_rps_c10": round(rps, 1)})
+        for site in bench_sites({"sites": list(sites.values())}):
+            paths = site_paths(world, site, random.Random(7))
+            got = socks_client(doc["socks"], site["onion"], paths, args.seconds, 10)
+            results["tor"].append({"kind": site["label"], "tor_asyncio_c10": got})
+            print(f"  {site['label']} via tor: done", file=sys.stderr)
     finally:
         darkrange("range", "down", "--world", str(world))
 
 
+def cli_start_s() -> float:
+    """How long the CLI takes to start at all (part of every `range up` figure)."""
+    start = time.monotonic()
+    darkrange("--help")
+    return round(time.monotonic() - start, 2)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--world", type=Path)
     parser.add_argument("--size", default="small")
+    parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--tor", action="store_true")
+    parser.add_argument("--no-tor", action="store_true")
     parser.add_argument("--client", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -196,56 +322,105 @@ def main() -> None:
         paths = json.loads(Path(paths_file).read_text())
         print(asyncio.run(_client(socks, host, paths, float(seconds), int(conns))))
         return
-    tmp = None
-    world = args.world
-    if world is None:
-        tmp = tempfile.TemporaryDirectory()
-        world = Path(tmp.name) / "world"
-        start = time.monotonic()
-        darkrange("world", "generate", "--out", str(world), "--size", args.size)
-        print(f"generated a {args.size} world in {time.monotonic() - start:.1f} s", file=sys.stderr)
-    results: dict[str, Any] = {
-        "world": args.size if args.world is None else str(args.world),
-        "seconds": args.seconds,
-        "connections": args.connections,
-        "workers": args.workers,
-        "cores": os.cpu_count(),
-        "kinds": [],
-        "tor": [],
-    }
-    try:
-        bench_direct(world.resolve(), args, results)
-        if args.tor:
-            bench_tor(world.resolve(), args, results)
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-    print_table(results)
-
-
-def print_table(results: dict[str, Any]) -> None:
-    print(f"`range up --transport direct` until every site answers: {results['up_direct_s']} s")
-    if "up_tor_s" in results:
-        print(f"`range up --transport tor` until every site answers: {results['up_tor_s']} s")
-    print(
-        f"\n{results['connections']} keep-alive connections, {results['seconds']} s each, "
-        f"{results['workers']} worker(s), {results['cores']} cores\n"
-    )
-    print(
-        "| site kind | wrk via gateway (req/s) | wrk direct (req/s) | gateway / direct "
-        "| asyncio SOCKS client (req/s) |"
-    )
-    print("|---|---|---|---|---|")
-    for row in results["kinds"]:
+    missing = [tool for tool in ("wrk", "proxychains4") if shutil.which(tool) is None]
+    if missing:
         print(
-            f"| {row['kind']} | {row.get('gateway_wrk_rps', '-')} | "
-            f"{row.get('direct_wrk_rps', '-')} | {row.get('gateway_vs_direct', '-')} | "
-            f"{row['gateway_asyncio_rps']} |"
+            f"missing: {', '.join(missing)} (apt-get install -y {' '.join(missing)}); "
+            "measuring with the asyncio client only",
+            file=sys.stderr,
         )
-    for row in results["tor"]:
-        print(f"| {row['kind']} via Tor (c=10) | - | - | - | {row['tor_asyncio_rps_c10']} |")
+    from darkrange.network.tor import tor_available
+
+    tor = not args.no_tor and tor_available()
+    if not args.no_tor and not tor:
+        print("missing: tor (apt-get install -y tor); skipping the Tor figures", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = args.world
+        if source is None:
+            source = Path(tmp) / "generated"
+            start = time.monotonic()
+            darkrange(
+                "world",
+                "generate",
+                "--out",
+                str(source),
+                "--size",
+                args.size,
+                "--seed",
+                str(args.seed),
+            )
+            print(
+                f"generated a {args.size} world in {time.monotonic() - start:.1f} s",
+                file=sys.stderr,
+            )
+        world = bench_world(source, Path(tmp) / "bench-world")
+        results: dict[str, Any] = {
+            "world": args.size if args.world is None else str(args.world),
+            "seconds": args.seconds,
+            "connections": args.connections,
+            "workers": args.workers,
+            "load_average_before": os.getloadavg()[0],
+            "missing": missing,
+            "cli_start_s": cli_start_s(),
+            "kinds": [],
+            "tor": [],
+        }
+        bench_direct(world.resolve(), args, results)
+        if tor:
+            bench_tor(world.resolve(), args, results)
+        results["load_average_after"] = os.getloadavg()[0]
+    save("range_serve", results, table(results))
+    print(summary(results))
+
+
+def _rps(row: dict[str, Any] | None) -> str:
+    if not row:
+        return "-"
+    bad = f" ({row['non_2xx']} non-2xx)" if row.get("non_2xx") else ""
+    return f"{row['rps']:,.0f}{bad}"
+
+
+def table(results: dict[str, Any]) -> list[list[str]]:
+    tor = {row["kind"]: row["tor_asyncio_c10"] for row in results["tor"]}
+    rows = [
+        [
+            "site kind",
+            f"wrk via gateway (req/s, c={results['connections']})",
+            "wrk straight at the app",
+            "gateway / straight",
+            "asyncio SOCKS client via gateway",
+            "asyncio client via Tor (c=10)",
+            f">= {GOAL_RPS} via gateway",
+        ]
+    ]
+    for row in results["kinds"]:
+        gw = row.get("gateway_wrk") or row["gateway_asyncio"]
+        rows.append(
+            [
+                row["kind"],
+                _rps(row.get("gateway_wrk")),
+                _rps(row.get("direct_wrk")),
+                str(row.get("gateway_vs_direct", "-")),
+                _rps(row["gateway_asyncio"]),
+                _rps(tor.get(row["kind"])),
+                "yes" if gw["rps"] >= GOAL_RPS else "no",
+            ]
+        )
+    return rows
+
+
+def summary(results: dict[str, Any]) -> str:
+    up = "until every site answers"
+    lines = [f"`darkrange range up --transport direct` {up}: {results['up_direct_s']} s"]
+    if "up_tor_s" in results:
+        lines.append(f"`darkrange range up --transport tor` {up}: {results['up_tor_s']} s")
+    lines.append(
+        f"(of which the CLI's own start: {results['cli_start_s']} s; "
+        f"{results['workers']} worker(s); "
+        f"load average {results['load_average_before']:.1f} before, "
+        f"{results['load_average_after']:.1f} after, on {os.cpu_count()} cores)"
+    )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ COMPONENTS = (
     "darkrange.analyze.commands",
     "darkrange.case.commands",
     "darkrange.share.commands",
+    "darkrange.train.commands",
 )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import multiprocessing.process
 import os
 import random
 import re
@@ -31,7 +33,7 @@ from darkrange.collect.crawl._page import analyse
 from darkrange.collect.evidence import CaptureInfo, find_warcs, verify_warc
 from darkrange.sites.defences import captcha_answer
 
-REPO = Path(__file__).resolve().parents[2]
+FORK = multiprocessing.get_context("fork")
 _SITE_IDS: dict[str, str] = {}
 LISTING = {
     "dream": re.compile(r"/listing/([^/?]+)$"),
@@ -79,13 +81,14 @@ class Range:
 
 @pytest.fixture(scope="module")
 def crawl_range(world: Path) -> Iterator[Range]:
-    # through the CLI, as a trainer starts it: the range runs in its own process group
-    up = [*_cli(), "range", "up", "--world", str(world), "--transport", "direct", "--json"]
+    # the network package's public API, in process (the CLI path is tests/network's): the range
+    # still runs in its own process group
+    from darkrange.network import range_down, range_up
+
     try:
-        started = subprocess.run(up, capture_output=True, text=True, timeout=180, check=True)
-        yield Range(json.loads(started.stdout)["socks"])
+        yield Range(range_up(world, "direct", timeout=180).socks)
     finally:
-        subprocess.run([*_cli(), "range", "down", "--world", str(world)], capture_output=True)
+        range_down(world)
 
 
 def sites(world: Path) -> dict[str, dict[str, object]]:
@@ -304,48 +307,55 @@ def _cli() -> list[str]:
     return [sys.executable, "-c", "import sys; from darkrange.cli import main; sys.exit(main())"]
 
 
-@pytest.mark.slow
+KILL_CONFIG = {
+    **CONFIG,
+    "scope": {"deny": ["/calendar/", r"(?i)logout"]},
+    "politeness": {"delay_s": 0.25, "per_site_concurrency": 3, "retries": 2},
+}
+
+
+def _crawl_market(out: Path, socks: str, seed: str, user: str) -> None:
+    """One crawl of `seed` into `out` (run in a forked child: it starts in milliseconds)."""
+    capture = CaptureInfo(collector="test", case="T-1", legal_basis="test range")
+    run_crawl(
+        out, [seed], f"socks5h://{socks}", parse_config(KILL_CONFIG), vault(out, user), capture
+    )
+
+
+def _forked(out: Path, socks: str, seed: str, user: str) -> multiprocessing.process.BaseProcess:
+    out.mkdir(parents=True, exist_ok=True)
+    child = FORK.Process(target=_crawl_market, args=(out, socks, seed, user), daemon=True)
+    child.start()
+    return child
+
+
 def test_sigkill_ten_times_then_resume_equals_uninterrupted(
     world: Path, crawl_range: Range, tmp_path: Path
 ) -> None:
-    market = sites(world)["market-2"]
-    config = {**CONFIG, "scope": {"deny": ["/calendar/", r"(?i)logout"]}}
-    config["politeness"] = {"delay_s": 0.25, "per_site_concurrency": 3, "retries": 2}
-    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
-    vault_file = tmp_path / "vault.yaml"
-    vault_file.write_text(
-        yaml.safe_dump({"default": {"username": "killbot", "password": "pw-k1ll"}})
-    )
-    vault_file.chmod(0o600)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-
-    def command(out: Path) -> list[str]:
-        return [
-            *_cli(), "crawl", "--proxy", f"socks5h://{crawl_range.socks}", "--quiet",
-            "--seed", f"http://{market['onion']}/", "--out", str(out),
-            "--config", str(tmp_path / "c.yaml"), "--vault", str(vault_file),
-        ]  # fmt: skip
-
-    whole = subprocess.run(command(tmp_path / "whole"), env=env, capture_output=True, timeout=300)
-    assert whole.returncode == 0, whole.stderr[-2000:]
-    rng = random.Random(4)
+    seed = f"http://{sites(world)['market-2']['onion']}/"
+    # the uninterrupted crawl runs beside the killed one, under another account
+    whole = _forked(tmp_path / "whole", crawl_range.socks, seed, "wholebot")
     out = tmp_path / "killed"
+    rng = random.Random(4)
+    killed = 0
     for _ in range(10):
         before = _warc_bytes(out)
-        proc = subprocess.Popen(
-            command(out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        # kill once this run is writing evidence, at a random moment after that
+        child = _forked(out, crawl_range.socks, seed, "killbot")
+        # kill once this run is writing evidence, at a random moment soon after
         deadline = time.monotonic() + 60
-        while _warc_bytes(out) <= before and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0.0, 0.8))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    final = subprocess.run(command(out), env=env, capture_output=True, timeout=300)
-    assert final.returncode == 0, final.stderr[-2000:]
+        while _warc_bytes(out) <= before and child.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.3))
+        child.kill()  # SIGKILL
+        child.join()
+        killed += child.exitcode == -signal.SIGKILL
+    _crawl_market(out, crawl_range.socks, seed, "killbot")
+    whole.join(timeout=300)
+    assert whole.exitcode == 0
+    assert killed == 10, "every run was killed before it could finish"
     assert len(find_warcs(out)) >= 5, "the kills fell while the crawler was writing"
     expected = warc_pages(tmp_path / "whole")
+    assert len(expected) >= 20 and any("page=item" in u for u in expected)
     got = warc_pages(out)
     assert set(got) == set(expected)
     assert max(got.values()) == 1, [u for u, n in got.items() if n > 1]

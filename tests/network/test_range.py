@@ -169,3 +169,25 @@ def test_second_up_and_bad_worlds_are_clear_errors(world: Path, tmp_path: Path) 
     assert no_chain.returncode != 0 and "chain" in no_chain.stderr
     assert "Traceback" not in no_chain.stderr
     assert not (empty / ".range" / "state.json").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_killed_process_group_frees_its_fixed_socks_port(world: Path) -> None:
+    port = str(free_port())
+    args = ("range", "up", "--world", str(world), "--json", "--socks-port", port)
+    first = json.loads(darkrange(*args).stdout)
+    assert first["socks"] == f"127.0.0.1:{port}"
+    state = state_of(world)
+    with httpx.Client(proxy=f"socks5h://{first['socks']}", timeout=10) as client:
+        assert client.get(f"{first['explorer']}/blocks/tip/height").text == "11"
+        os.killpg(state["pgid"], signal.SIGKILL)  # with a keep-alive connection still open
+    assert wait_gone(state["pids"])
+    second = json.loads(darkrange(*args).stdout)  # same port, no "address in use"
+    assert second["socks"] == first["socks"]
+    with httpx.Client(proxy=f"socks5h://{second['socks']}", timeout=10) as client:
+        assert client.get(f"{second['explorer']}/blocks/tip/height").text == "11"

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from darkrange.errors import InputError, NetworkError, StateError
@@ -29,12 +29,19 @@ from darkrange.network._state import (
     range_dir,
     read_clock,
     read_json,
+    read_seen,
     save_state,
+    worker_pids,
     write_clock,
 )
 
 Progress = Callable[[str], None]
 TRANSPORTS = ("direct", "tor")
+ADVANCE_WAIT_S = 10.0
+# Leaders this process started, by pid: kept so that a long-lived caller (the web app, a test
+# session) reaps its child at `range down` instead of leaving a zombie or dropping a Popen of
+# a running process; a CLI `range up` simply exits and the leader lives on by itself.
+_LEADERS: dict[int, subprocess.Popen[bytes]] = {}
 
 
 async def probe(socks: str, onions: list[str], timeout: float = 5.0) -> dict[str, bool]:
@@ -72,8 +79,16 @@ def _clear_stale(world: Path) -> None:
             "run `darkrange range down` first"
         )
     kill_leftovers(state, grace=1.0)  # a range killed with SIGKILL: end what it left behind
+    _reap(state)
     _stop_stale_tor(world)
     clear_state(world)
+
+
+def _reap(state: RangeState) -> None:
+    proc = _LEADERS.pop(state.leader, None)
+    if proc is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
 
 
 def _stop_stale_tor(world: Path) -> None:
@@ -101,7 +116,7 @@ def _spawn(world: Path, transport: str, workers: int, socks_port: int) -> subpro
         "--socks-port",
         str(socks_port),
     ]
-    with open(folder / "range.log", "ab") as log:
+    with open(folder / "range.log", "ab") as log, _sigusr1_ignored():
         return subprocess.Popen(
             cmd,
             stdin=subprocess.DEVNULL,
@@ -110,6 +125,22 @@ def _spawn(world: Path, transport: str, workers: int, socks_port: int) -> subpro
             start_new_session=True,
             close_fds=True,
         )
+
+
+@contextlib.contextmanager
+def _sigusr1_ignored() -> Iterator[None]:
+    """Start the leader with SIGUSR1 ignored (an ignored signal stays so across exec) until it
+    installs its own handler: a `range advance` during its first second must not end it (the
+    default action of SIGUSR1 is to terminate). Workers read the clock once they can hear it."""
+    try:
+        old = signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals cannot be changed here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGUSR1, old)
 
 
 def _await_ready(world: Path, proc: subprocess.Popen[bytes], deadline: float) -> dict[str, object]:
@@ -160,6 +191,7 @@ def range_up(
     _clear_stale(world)
     deadline = time.monotonic() + timeout
     proc = _spawn(world, transport, workers, socks_port)
+    _LEADERS[proc.pid] = proc
     state = RangeState(str(world), transport, pgid=proc.pid, leader=proc.pid, started=time.time())
     save_state(world, state)  # from here `range down` can end it, even if we are interrupted
     try:
@@ -174,6 +206,7 @@ def range_up(
         _await_answers(state, deadline)
     except BaseException:
         kill_leftovers(state, grace=2.0)
+        _reap(state)
         clear_state(world)
         raise
     state.status = "ready"
@@ -203,14 +236,16 @@ def range_down(world: Path) -> bool:
         return False
     running = is_alive(state)
     kill_leftovers(state)
+    _reap(state)
     if state.transport == "tor" or (range_dir(world) / "tor").is_dir():
         _stop_stale_tor(world)
     clear_state(world)
     return running
 
 
-def range_advance(world: Path, days: int) -> int:
-    """Move the world's clock on by `days`; a running range's sites see it at once."""
+def range_advance(world: Path, days: int, wait: float = ADVANCE_WAIT_S) -> int:
+    """Move the world's clock on by `days`. When a range runs, return once every site worker
+    serves the new day (or after `wait` seconds; a worker that starts later reads the clock)."""
     if days < 1:
         raise InputError("--days must be at least 1")
     world = world.resolve()
@@ -223,4 +258,13 @@ def range_advance(world: Path, days: int) -> int:
         # the leader passes SIGUSR1 on to its workers, which re-read clock.json
         with contextlib.suppress(ProcessLookupError):
             os.kill(state.leader, signal.SIGUSR1)
+        _await_clock(world, state, total, time.monotonic() + wait)
     return total
+
+
+def _await_clock(world: Path, state: RangeState, days: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        behind = [pid for pid in worker_pids(state) if (read_seen(world, pid) or -1) < days]
+        if not behind:
+            return
+        time.sleep(0.02)

@@ -3,6 +3,7 @@
 state.json   written by `range up`: the process group, pids, ports, the onion list
 ready.json   written by the range's leader process once every socket listens
 clock.json   the trainer's clock (days advanced); kept across `range down`
+seen/PID     the clock day a worker serves (written by the worker; `range advance` waits on it)
 range.log    what the range's processes print
 
 A range killed with SIGKILL leaves state.json behind; `is_alive` tells such a stale state from a
@@ -24,7 +25,9 @@ from typing import Any
 from darkrange.errors import FormatError, StateError
 
 RANGE_DIR = ".range"
+SEEN_DIR = "seen"
 MARKER = "darkrange.network."  # in the command line of every range process
+WORKER_MARKER = "darkrange.network._worker"
 
 
 def range_dir(world: Path) -> Path:
@@ -106,6 +109,11 @@ def clear_state(world: Path) -> None:
     for name in ("state.json", "ready.json"):
         with contextlib.suppress(FileNotFoundError):
             (range_dir(world) / name).unlink()
+    seen = range_dir(world) / SEEN_DIR
+    if seen.is_dir():
+        for path in seen.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
 
 
 def _cmdline(pid: int) -> str:
@@ -174,3 +182,22 @@ def read_clock(world: Path) -> int:
 
 def write_clock(world: Path, days: int) -> None:
     write_json(range_dir(world) / "clock.json", {"days": days})
+
+
+def write_seen(world: Path, pid: int, days: int) -> None:
+    """A worker records the clock day it now serves (so `range advance` can wait for it)."""
+    write_json(range_dir(world) / SEEN_DIR / str(pid), {"days": days})
+
+
+def read_seen(world: Path, pid: int) -> int | None:
+    try:
+        raw = read_json(range_dir(world) / SEEN_DIR / str(pid))
+    except FormatError:
+        return None
+    return int(raw["days"]) if isinstance(raw, dict) and "days" in raw else None
+
+
+def worker_pids(state: RangeState) -> list[int]:
+    """The live site workers of a running range (restarted ones included)."""
+    world = Path(state.world)
+    return [pid for pid in group_members(state.pgid, world) if WORKER_MARKER in _cmdline(pid)]

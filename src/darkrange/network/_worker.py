@@ -21,7 +21,7 @@ import uvicorn
 
 from darkrange.errors import DarkrangeError, StateError
 from darkrange.network._registry import RangeClock, SiteContext, load_sites, site_factory
-from darkrange.network._state import read_clock
+from darkrange.network._state import read_clock, write_seen
 
 PARENT_POLL_S = 0.5
 
@@ -67,6 +67,9 @@ class Worker:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop.set)
         loop.add_signal_handler(signal.SIGUSR1, self._reread_clock)
+        # the trainer may have moved the clock while this worker was loading the world, before
+        # it could hear SIGUSR1: read it again now that it can
+        self._reread_clock()
         for server, sock in self.servers:
             server.config.load()
             server.lifespan = server.config.lifespan_class(server.config)
@@ -84,7 +87,11 @@ class Worker:
             await server.shutdown(sockets=[sock])
 
     def _reread_clock(self) -> None:
-        self.clock.set_days(read_clock(self.world))
+        try:
+            self.clock.set_days(read_clock(self.world))
+            write_seen(self.world, os.getpid(), self.clock.days)
+        except (DarkrangeError, OSError) as exc:  # keep serving at the old day; say why
+            print(f"range worker {os.getpid()}: clock not moved: {exc}", flush=True)
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:

@@ -451,6 +451,20 @@ def test_coinjoin_shapes_are_present(chain: Chain) -> None:
     assert whirlpool and wasabi and joinmarket
 
 
+def test_whirlpool_mixes_are_in_bip69_order(chain: Chain) -> None:
+    """Five equal outputs: only the scripts order them, and the inputs by their outpoints; both
+    are known only once addresses and txids exist, after the simulation chose the coins."""
+    mixes = 0
+    for t in chain.txs:
+        outs = chain.outs[t["txid"]]
+        if t["n_inputs"] == 5 and len({o["value"] for o in outs}) == 1 and len(outs) == 5:
+            mixes += 1
+            assert outs == sorted(outs, key=lambda o: o["script_pubkey"])
+            keys = [(i["prev_txid"], i["prev_vout"]) for i in chain.ins[t["txid"]]]
+            assert keys == sorted(keys)
+    assert mixes
+
+
 def test_background_far_outnumbers_the_world(chain: Chain) -> None:
     world = {e.entity_id for e in ENTITIES}
     involved = 0

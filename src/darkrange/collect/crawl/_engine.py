@@ -1,8 +1,5 @@
 """The crawl loop: probe every seed host, tell mirrors from clones, then fetch the frontier
-with per-site concurrency, delays, backoff and bans, writing every exchange to the WARC.
-
-Writing a page's records and marking it fetched happen with no await in between, so no other
-task interleaves; a kill between the two is repaired on restart by `_resume.reconcile`.
+with per-site concurrency, delays, backoff and bans. Single pages are `_pages.PageWork`'s.
 """
 
 from __future__ import annotations
@@ -11,96 +8,29 @@ import asyncio
 import heapq
 import random
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
-from darkrange.collect.crawl._captcha import Solver, ask_person, ask_solver, load_solver
-from darkrange.collect.crawl._classify import (
-    BANNED,
-    GATE,
-    LOGIN,
-    PAGE,
-    QUEUE,
-    REDIRECT,
-    RETRY_LATER,
-    SUSPENDED,
-    Verdict,
-    classify,
-)
+from darkrange.collect.crawl._captcha import Solver, load_solver
+from darkrange.collect.crawl._classify import PAGE, REDIRECT, classify
 from darkrange.collect.crawl._commit import Committer
 from darkrange.collect.crawl._config import CrawlConfig
-from darkrange.collect.crawl._fetch import Exchange, FetchError, decode_body
+from darkrange.collect.crawl._fetch import decode_body
+from darkrange.collect.crawl._hosts import CrawlStats, HostRun, Progress, without_login
 from darkrange.collect.crawl._mirrors import HostInfo, resolve
-from darkrange.collect.crawl._page import PageView, analyse
+from darkrange.collect.crawl._pages import PageWork
 from darkrange.collect.crawl._resume import reconcile
 from darkrange.collect.crawl._scope import ScopeRules, canonical, host_of
-from darkrange.collect.crawl._session import Identity, LoginFailed, SiteSession, proxy_for
+from darkrange.collect.crawl._session import Identity, SiteSession, proxy_for
 from darkrange.collect.crawl._state import CrawlState, QueuedUrl
 from darkrange.collect.crawl._vault import Vault
 from darkrange.collect.evidence import CaptureInfo, RecordRef, WarcWriter
 from darkrange.errors import InputError
 
-MAX_STEPS = 12  # fronts (queue, gate, login) one page request may pass before giving up
+__all__ = ["CrawlStats", "Crawler", "Progress"]
 
 
-class _Backoff(Exception):
-    def __init__(self, wait: float, kind: str) -> None:
-        super().__init__(kind)
-        self.wait = wait
-        self.kind = kind
-
-
-class _Retry(Exception):
-    def __init__(self, message: str, exchange: tuple[Exchange, PageView] | None = None) -> None:
-        super().__init__(message)
-        self.exchange = exchange
-
-
-class _Stop(Exception):
-    pass
-
-
-@dataclass
-class HostRun:
-    """A host's place in the schedule."""
-
-    host: str
-    order: int
-    session: SiteSession
-    queue: list[tuple[int, int, str, int, int]] = field(default_factory=list)
-    inflight: int = 0
-    next_at: float = 0.0
-    backoff_until: float = 0.0
-    delay: float = 0.0
-    bans: int = 0
-    errors: int = 0
-    stopped: str = ""
-    probed: bool = False
-    probing: bool = False
-
-    def push(self, item: QueuedUrl) -> None:
-        heapq.heappush(self.queue, (item.depth, item.seq, item.url, item.tries, item.redirects))
-
-    def pop(self) -> QueuedUrl:
-        depth, seq, url, tries, redirects = heapq.heappop(self.queue)
-        return QueuedUrl(url, self.host, depth, seq, tries, redirects)
-
-
-@dataclass
-class CrawlStats:
-    pages: int = 0
-    bytes: int = 0
-    errors: int = 0
-    hosts: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-Progress = Callable[[CrawlStats], None]
-
-
-class Crawler:
+class Crawler(PageWork):
     def __init__(
         self,
         folder: Path,
@@ -198,24 +128,6 @@ class Crawler:
         run.push(item)
 
     # evidence -------------------------------------------------------------------------------
-    def _redact(self, body: bytes) -> bytes:
-        for secret in self.vault.secrets():
-            coded = urlencode({"x": secret})[2:].encode()
-            body = body.replace(coded, b"*" * len(coded))
-        return body
-
-    def _record(self, ex: Exchange) -> RecordRef:
-        assert self.writer is not None
-        return self.writer.write_exchange(
-            ex.url,
-            ex.request_head,
-            self._redact(ex.request_body),
-            ex.response_head,
-            ex.raw_body,
-            None,  # an onion has no IP address; the SOCKS proxy's would mislead
-            ex.fetched_at,
-        )
-
     def _replay(
         self,
         url: str,
@@ -231,7 +143,7 @@ class Crawler:
         recipe = self.config.recipe_for(host_of(url))
         verdict = classify(url, status, headers, view, recipe)
         run_creds = self._session_creds(host_of(url))
-        verdict = _without_login(verdict, status, run_creds)
+        verdict = without_login(verdict, status, run_creds)
         if verdict.kind not in (PAGE, REDIRECT):
             return False
         row = self.state.db.execute(
@@ -241,134 +153,6 @@ class Crawler:
         truncated = "length" if len(raw) > lim.max_body_bytes else ""
         self.commit.apply(item, status, len(raw), view, verdict, ref, fetched_at, truncated)
         return True
-
-    def _session_creds(self, host: str) -> bool:
-        recipe = self.config.recipe_for(host)
-        key = (recipe.credentials or recipe.name) if recipe else ""
-        return self.vault.find(key, host) is not None
-
-    def _analyse(self, url: str, content_type: str, body: bytes) -> PageView:
-        lim, traps = self.config.limits, self.config.traps
-        return analyse(
-            body, content_type, url, lim.max_parse_bytes, lim.max_links_per_page, traps.drop_params
-        )
-
-    async def _solve(self, host: str, url: str, png: bytes) -> str | None:
-        if self.solver is not None:
-            answer = await ask_solver(self.solver, png, host, url)
-            if answer:
-                return answer
-        wait = self.config.captcha.wait_s
-        return await ask_person(self.state, self.folder, host, url, png, wait)
-
-    # one page -------------------------------------------------------------------------------
-    async def _fetch_page(self, run: HostRun, url: str) -> tuple[Exchange, PageView, Verdict]:
-        session = run.session
-        for _ in range(MAX_STEPS):
-            generation = session.generation
-            try:
-                ex = await _get(session, url)
-            except FetchError as exc:
-                raise _Retry(f"{exc.kind}: {exc}") from None
-            view = self._analyse(url, ex.header("content-type"), ex.body)
-            verdict = classify(url, ex.status, dict(ex.headers), view, session.identity.recipe)
-            verdict = _without_login(verdict, ex.status, session.identity.credentials is not None)
-            if verdict.kind in (PAGE, REDIRECT):
-                return ex, view, verdict
-            self._record(ex)
-            if verdict.kind == LOGIN:
-                await session.login(generation, verdict.target or url)
-                self._save_session(session)
-            elif verdict.kind == GATE:
-                await session.pass_gate(generation, url, view)
-                self._save_session(session)
-            elif verdict.kind == QUEUE:
-                wait = min(verdict.wait_s, self.config.politeness.queue_wait_max_s)
-                await asyncio.sleep(wait + 0.2)
-            elif verdict.kind == BANNED:
-                raise _Backoff(verdict.wait_s, "banned" if ex.status == 403 else "rate-limited")
-            elif verdict.kind == SUSPENDED:
-                raise _Stop("the site suspended the crawler's account")
-            elif verdict.kind == RETRY_LATER:
-                raise _Retry(f"HTTP {ex.status}", (ex, view))
-        raise _Retry("too many fronts (queue, CAPTCHA, login) in a row")
-
-    def _save_session(self, session: SiteSession) -> None:
-        self.state.save_session(session.host, session.cookies(), session.identity.user_agent)
-
-    async def _process(self, run: HostRun, item: QueuedUrl) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            ex, view, verdict = await self._fetch_page(run, item.url)
-        except _Backoff as b:
-            run.bans += 1
-            p = self.config.politeness
-            # Retry-After at least, and longer each time the site has to tell us again
-            wait = max(b.wait, min(p.backoff_max_s, p.backoff_base_s * 2 ** (run.bans - 1)))
-            if wait > self.config.politeness.max_ban_wait_s:
-                self._stop(run, f"{b.kind} for {wait:.0f} s, longer than max_ban_wait_s")
-            run.backoff_until = loop.time() + wait
-            run.delay = min(run.delay * 1.5 + 0.05, 30.0)  # slower from now on
-            self.state.event(run.host, b.kind, f"waiting {wait:.0f} s; delay now {run.delay:.2f}")
-            run.push(item)
-            return
-        except _Retry as r:
-            self._retry(run, item, str(r), r.exchange)
-            return
-        except (_Stop, LoginFailed) as exc:
-            self._stop(run, str(exc))
-            run.push(item)
-            return
-        self._commit(run, item, ex, view, verdict)
-
-    def _commit(
-        self, run: HostRun, item: QueuedUrl, ex: Exchange, view: PageView, verdict: Verdict
-    ) -> None:
-        ref = self._record(ex)
-        # no await between the record and the mark: see the module docstring
-        self.commit.apply(
-            item, ex.status, len(ex.raw_body), view, verdict, ref, ex.fetched_at, ex.truncated
-        )
-        if ex.truncated:
-            self.state.event(run.host, "truncated", f"{item.url}: {ex.truncated}")
-        self._count(run, 1, len(ex.raw_body), 0)
-
-    def _retry(
-        self, run: HostRun, item: QueuedUrl, why: str, exchange: tuple[Exchange, PageView] | None
-    ) -> None:
-        p = self.config.politeness
-        tries = item.tries + 1
-        self._count(run, 0, 0, 1)
-        self.state.event(run.host, "error", f"{item.url}: {why}")
-        if tries > p.retries:
-            if exchange is not None:  # what the site kept answering is evidence too
-                self._commit(run, item, exchange[0], exchange[1], Verdict(PAGE))
-                return
-            with self.state.transaction() as db:
-                self.state.finish(db, item.url, "failed", why[:200])
-            return
-        self.state.retry_later(item.url, tries)
-        wait = min(p.backoff_max_s, p.backoff_base_s * 2 ** (tries - 1))
-        wait *= self.rng.uniform(0.5, 1.5)
-        loop = asyncio.get_running_loop()
-        run.backoff_until = max(run.backoff_until, loop.time() + wait)
-        run.push(QueuedUrl(item.url, item.host, item.depth, item.seq, tries, item.redirects))
-
-    def _stop(self, run: HostRun, why: str) -> None:
-        if not run.stopped:
-            run.stopped = why
-            self.state.event(run.host, "stopped", why)
-
-    def _count(self, run: HostRun, pages: int, size: int, errors: int) -> None:
-        self.stats.pages += pages
-        self.stats.bytes += size
-        self.stats.errors += errors
-        host = self.stats.hosts.setdefault(run.host, {"pages": 0, "bytes": 0, "errors": 0})
-        host["pages"] += pages
-        host["bytes"] += size
-        host["errors"] += errors
-        host["queued"] = len(run.queue)
-        self.progress(self.stats)
 
     # probing and mirrors --------------------------------------------------------------------
     async def _probe(self, run: HostRun) -> None:
@@ -507,18 +291,3 @@ class Crawler:
             await self._run()
         finally:
             await self._close()
-
-
-async def _get(session: SiteSession, url: str) -> Exchange:
-    from darkrange.collect.crawl._fetch import fetch
-
-    return await fetch(session.client, url, session.config.limits)
-
-
-def _without_login(verdict: Verdict, status: int, has_credentials: bool) -> Verdict:
-    """A login page is just a page to a crawler that has no account there."""
-    if verdict.kind != LOGIN or has_credentials:
-        return verdict
-    if status == 200:
-        return Verdict(PAGE)
-    return Verdict(REDIRECT, verdict.target)

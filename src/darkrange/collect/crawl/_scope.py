@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+import numpy as np
+
 from darkrange.collect.crawl._config import CrawlConfig
 
 _DIGITS = re.compile(r"\d+")
@@ -110,15 +112,23 @@ def simhash(text: str) -> int:
     words = _WORD.findall(ONION.sub(" ", text.lower()))
     if not words:
         return 0
-    weights = [0] * 64
     grams: Counter[tuple[str, ...]] = Counter(itertools.pairwise(words))
     if not grams:
         grams[(words[0],)] = 1
-    for gram, count in grams.items():
-        h = int.from_bytes(hashlib.blake2b(" ".join(gram).encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += count if h >> bit & 1 else -count
+    hashes = np.fromiter((_gram_hash(gram) for gram in grams), dtype=np.uint64, count=len(grams))
+    counts = np.fromiter(grams.values(), dtype=np.int64, count=len(grams))
+    # one row of +1/-1 per gram and bit, weighted by the gram's count: numpy, not 64 Python
+    # steps per gram (a long page has thousands of grams)
+    bits = (hashes[:, None] >> _BIT_SHIFTS) & np.uint64(1)
+    weights = counts @ (bits.astype(np.int64) * 2 - 1)
     return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+
+
+_BIT_SHIFTS = np.arange(64, dtype=np.uint64)
+
+
+def _gram_hash(gram: tuple[str, ...]) -> int:
+    return int.from_bytes(hashlib.blake2b(" ".join(gram).encode(), digest_size=8).digest(), "big")
 
 
 def distance(a: int, b: int) -> int:

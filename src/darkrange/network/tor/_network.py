@@ -121,7 +121,8 @@ class PrivateTorNetwork:
                     raise InputError(f"{directory}: port {port} is out of range")
 
     def prepare(self, progress: Progress | None = None) -> list[Path]:
-        """End any tor left in the work dir, make fresh keys and write every torrc."""
+        """End any tor left in the work dir, make (or reuse) the authority keys, write every
+        torrc; return their paths. No tor is started."""
         say = progress or _quiet
         self.workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.workdir.chmod(0o700)
@@ -131,7 +132,7 @@ class PrivateTorNetwork:
             node.data_dir.mkdir(mode=0o700, parents=True)
             for name in ("geoip", "geoip6"):
                 (node.home / name).write_text("", encoding="ascii")
-        say(f"generating keys for {len(self.authorities)} directory authorities")
+        say(f"keys for {len(self.authorities)} directory authorities (made once, then kept)")
         entries = make_authority_entries(self.authorities, self.workdir)
         for service in self.services:
             service.service_dir.chmod(0o700)  # tor refuses a group- or world-readable one

@@ -29,10 +29,11 @@ class Background:
     def __init__(self, core: Core, n_persons: int, n_exchanges: int) -> None:
         self.core = core
         self.rng = core.rng
+        self.random = core.rng.random
         self.persons: list[Actor] = []
         for i in range(n_persons):
             actor = core.add_actor(f"bg-{i:06d}", "background")
-            actor.main = core.add_wallet(actor, self._person_profile(), "receive", False)
+            actor.wallet = core.add_wallet(actor, self._person_profile(), "receive", False)
             self.persons.append(actor)
         core.persons = self.persons
         self.vendors = self.persons[: max(3, n_persons // 50)]  # sell on the world's markets
@@ -46,7 +47,7 @@ class Background:
                 fee_rate=15.0 + 5 * i,
                 anti_fee_sniping=False,
             )
-            actor.main = core.add_wallet(actor, hot, "hot", False)
+            actor.wallet = core.add_wallet(actor, hot, "hot", False)
             actor.cold = core.add_wallet(actor, WalletProfile(script_type="p2wsh"), "cold", False)
             core.exchanges.append(actor)
         self.pools = []
@@ -59,17 +60,17 @@ class Background:
                 anti_fee_sniping=False,
                 version=1,
             )
-            actor.main = core.add_wallet(actor, profile, "coinbase", False)
+            actor.wallet = core.add_wallet(actor, profile, "coinbase", False)
             self.pools.append(actor)
         self.pool_weights = [30, 25, 20, 15, 10]
         self.services = []
         for i in range(3):
             actor = core.add_actor(f"bg-service-{i:02d}", "service")
             profile = WalletProfile(reuses_addresses=i == 0, fee_rate=20.0, bip69=i == 2)
-            actor.main = core.add_wallet(actor, profile, "hot", False)
+            actor.wallet = core.add_wallet(actor, profile, "hot", False)
             self.services.append(actor)
         self.mixer = core.add_actor("bg-mixer-00", "mixer")
-        self.mixer.main = core.add_wallet(self.mixer, WalletProfile(fee_rate=8.0), "hot", False)
+        self.mixer.wallet = core.add_wallet(self.mixer, WalletProfile(fee_rate=8.0), "hot", False)
         self.mixer.fee_pct = 2.0
         self.coinjoins = CoinJoins(core, self)
         self._actions = (
@@ -113,29 +114,39 @@ class Background:
             self.funded.append(actor)
 
     def person(self) -> Actor:
-        return self.persons[self.rng.randrange(len(self.persons))]
+        persons = self.persons
+        return persons[int(self.random() * len(persons))]
 
     def pick_funded(self, minimum: int, type_code: int = -1) -> Actor | None:
+        """A background owner with at least `minimum` (of one script type, if given); owners
+        found nearly empty are forgotten until they are paid again."""
         funded = self.funded
+        rnd = self.random
         for _ in range(12):
-            if not funded:
+            n = len(funded)
+            if not n:
                 return None
-            i = self.rng.randrange(len(funded))
+            i = int(rnd() * n)
             actor = funded[i]
             w = actor.wallet
-            if w.balance >= minimum and (type_code < 0 or w.type == type_code):
+            balance = w.balance
+            if balance >= minimum and (type_code < 0 or w.type == type_code):
                 return actor
-            if w.balance < 20_000:
-                funded[i] = funded[-1]
-                funded.pop()
+            if balance < 20_000:
+                last = funded.pop()
+                if i < n - 1:
+                    funded[i] = last
                 self._flag[actor.index] = 0
         return None
 
     def exchange(self) -> Actor:
-        return self.core.exchanges[self.rng.randrange(len(self.core.exchanges))]
+        exchanges = self.core.exchanges
+        return exchanges[int(self.random() * len(exchanges))]
 
     def pay_person(self, actor: Actor) -> int:
-        self.mark(actor)
+        if not self._flag[actor.index] and actor.kind == "background":
+            self._flag[actor.index] = 1
+            self.funded.append(actor)
         return self.core.spender.receive_address(actor.wallet)
 
     def pool(self) -> Actor:
@@ -144,7 +155,7 @@ class Background:
     # --- actions --------------------------------------------------------------------------
 
     def act(self) -> None:
-        r = self.rng.random() * self._total_weight
+        r = self.random() * self._total_weight
         for weight, action in self._actions:
             if r < weight:
                 action()

@@ -34,7 +34,7 @@ class CoinJoins:
         for coordinator in (self.wasabi, self.whirlpool):
             w = core.ledger.new_wallet(coordinator.index, P2WPKH, 6)
             w.reuse = True
-            coordinator.main = w
+            coordinator.wallet = w
         self.premix: dict[int, list[tuple[int, Wallet]]] = {d: [] for d in WHIRLPOOL_DENOMINATIONS}
 
     def any(self) -> None:
@@ -71,6 +71,7 @@ class CoinJoins:
         version: int,
         locktime: int,
         sequence: int,
+        bip69: bool = False,
     ) -> None:
         led = self.core.ledger
         types = led.addr_type
@@ -78,7 +79,7 @@ class CoinJoins:
         fee = sum(led.out_value[o] for o in inputs) - sum(v for _, v in outputs)
         if fee < 0:
             raise RuntimeError("CoinJoin pays out more than it takes in")  # a sizing bug
-        led.append(self.core.height, version, locktime, inputs, sequence, outputs, fee, size)
+        led.append(self.core.height, version, locktime, inputs, sequence, outputs, fee, size, bip69)
 
     def _fresh(self, actor: Actor) -> int:
         self.bg.mark(actor)
@@ -155,7 +156,7 @@ class CoinJoins:
         if change >= DUST:
             outputs.append((core.spender.change_address(actor.wallet), change))
         self._record(coins, outputs, 1, 0, 0xFFFFFFFF)
-        tx = len(core.ledger.tx_raw) - 1
+        tx = core.ledger.n_tx - 1
         first = core.ledger.tx_first_out[tx]
         for k in range(count):
             queue.append((first + k, actor.premix))
@@ -171,8 +172,7 @@ class CoinJoins:
             w.remove(o, values[o])
             inputs.append(o)
             outputs.append((self._fresh(core.actors[w.actor]), denomination))
-        core.spender.bip69(inputs, outputs)
-        self._record(inputs, outputs, 1, 0, 0xFFFFFFFF)
+        self._record(inputs, outputs, 1, 0, 0xFFFFFFFF, bip69=True)  # Whirlpool sorts as BIP-69
 
     def joinmarket(self) -> None:
         core = self.core

@@ -36,17 +36,18 @@ class Actor:
         "immature",
         "index",
         "kind",
-        "main",
         "owner_id",
         "premix",
         "sweep_pending",
+        "wallet",
     )
+
+    wallet: Wallet  # the main wallet, set by whoever creates the actor
 
     def __init__(self, index: int, owner_id: str, kind: str) -> None:
         self.index = index
         self.owner_id = owner_id
         self.kind = kind
-        self.main: Wallet | None = None
         self.deposits: Wallet | None = None  # per-customer deposit addresses, swept
         self.cold: Wallet | None = None
         self.deposit_addr: dict[str, int] = {}  # customer id -> deposit address
@@ -54,11 +55,6 @@ class Actor:
         self.fee_pct = 0.0
         self.premix: Wallet | None = None
         self.sweep_pending = False
-
-    @property
-    def wallet(self) -> Wallet:
-        assert self.main is not None
-        return self.main
 
 
 class Core:

@@ -33,8 +33,15 @@ _COMPRESSED = 258  # SECP256K1_EC_COMPRESSED
 _UNCOMPRESSED = 2  # SECP256K1_EC_UNCOMPRESSED
 
 
+_RIPEMD160 = hashlib.new("ripemd160")  # copied: much cheaper than looking the name up again
+_TAPTWEAK_TAG = hashlib.sha256(b"TapTweak").digest()
+_TAPTWEAK = hashlib.sha256(_TAPTWEAK_TAG + _TAPTWEAK_TAG)  # BIP-340 tagged hash, tag absorbed
+
+
 def hash160(data: bytes) -> bytes:
-    return hashlib.new("ripemd160", hashlib.sha256(data).digest()).digest()
+    h = _RIPEMD160.copy()
+    h.update(hashlib.sha256(data).digest())
+    return h.digest()
 
 
 def tagged_hash(tag: str, data: bytes) -> bytes:
@@ -173,16 +180,36 @@ def chunk_size(address_type: str) -> int:
     return MULTISIG_CHUNK if address_type == "p2wsh" else CHUNK
 
 
+def _taproot_programs(base: int, points: list[tuple[int, int]]) -> list[bytes]:
+    """BIP-86 output keys (x-only) of secrets base+1 ...: `taproot_tweak_secret` times G, one
+    libsecp256k1 call each with the buffers reused (a tweak needs a full multiplication)."""
+    ctx = GLOBAL_CONTEXT.ctx
+    pub = ffi.new("secp256k1_pubkey *")
+    out = ffi.new("unsigned char[33]")
+    size = ffi.new("size_t *")
+    create = lib.secp256k1_ec_pubkey_create
+    serialize = lib.secp256k1_ec_pubkey_serialize
+    programs = []
+    for secret, (x, y) in enumerate(points, base + 1):
+        h = _TAPTWEAK.copy()
+        h.update(x.to_bytes(32, "big"))
+        d = ORDER_N - secret if y & 1 else secret
+        tweaked = (d + int.from_bytes(h.digest(), "big")) % ORDER_N
+        if not create(ctx, pub, tweaked.to_bytes(32, "big")):
+            raise InputError("secret key out of range")
+        size[0] = 33
+        serialize(ctx, out, size, pub, _COMPRESSED)
+        programs.append(ffi.buffer(out, 33)[1:])
+    return programs
+
+
 def _programs(address_type: str, base: int, points: list[tuple[int, int]]) -> list[bytes]:
     if address_type == "p2pkh" or address_type == "p2wpkh":
         return [hash160(_compressed(p)) for p in points]
     if address_type == "p2sh":
         return [hash160(b"\x00\x14" + hash160(_compressed(p))) for p in points]
     if address_type == "p2tr":
-        return [
-            _secret_point(taproot_tweak_secret(base + j + 1, p))[0].to_bytes(32, "big")
-            for j, p in enumerate(points)
-        ]
+        return _taproot_programs(base, points)
     keys = [_compressed(p) for p in points]
     return [
         hashlib.sha256(multisig_script(keys[i : i + 3])).digest() for i in range(0, len(keys), 3)

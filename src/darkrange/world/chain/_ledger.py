@@ -1,8 +1,10 @@
 """The chain being built: addresses, wallets' coins and transactions in compact columns.
 
 Everything is appended in chain order (block by block, position by position), so a row's index
-is its place in the Parquet files and no sort is needed at the end. A million transactions
-with their inputs and outputs fit in a few hundred megabytes this way.
+is its place in the Parquet files. The ledger holds only what the economy needs: who holds
+which address, which coins exist and what they are worth. Address strings, scripts, txids and
+block hashes are a pure function of these columns and are computed beside the simulation
+(`_finalise`), block batch by block batch, on the second core for large worlds.
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable
 
-from darkrange.world.chain._pool import AddressPool
-from darkrange.world.chain._tx import TYPE_NAMES, coinbase_txid, txid
+# Names of the ledger's columns, in the order a batch carries them (see `Ledger.batch`).
+TX_COLUMNS = ("height", "version", "locktime", "sequence", "first_in", "first_out", "fee", "vsize")
+TX_BIP69 = "bip69"
 
 
 class Wallet:
     """One pool of coins with one owner and one software's habits.
 
     An owner may have several: a market's deposit addresses (swept), its hot wallet, an
-    exchange's cold storage.
+    exchange's cold storage. `utxos` is unordered; `positions` finds a coin in it.
     """
 
     __slots__ = (
@@ -75,34 +78,30 @@ class Wallet:
 
 
 class Ledger:
-    def __init__(self, pool: AddressPool) -> None:
-        self.pool = pool
+    def __init__(self) -> None:
         self.wallets: list[Wallet] = []
         # addresses
-        self.addr_str: list[str] = []
-        self.addr_script: list[bytes] = []  # length-prefixed scriptPubKey, as serialised
         self.addr_type = array("b")
         self.addr_holder = array("i")  # wallet index
         self.addr_purpose = array("b")
         # transactions
-        self.tx_raw: list[bytes] = []  # txid, internal byte order
         self.tx_height = array("i")
         self.tx_version = array("i")
         self.tx_locktime = array("q")
+        self.tx_sequence = array("q")  # one nSequence for all of a transaction's inputs
         self.tx_first_in = array("q")
         self.tx_first_out = array("q")
         self.tx_fee = array("q")
         self.tx_vsize = array("i")
-        # inputs
+        self.tx_bip69 = array("b")  # 1: inputs and outputs get BIP-69 order once txids exist
+        # inputs and outputs
         self.in_prev = array("q")  # output index spent; -1 for a coinbase input
-        self.in_seq = array("q")
-        # outputs
         self.out_addr = array("i")  # address index; -1 for OP_RETURN
         self.out_value = array("q")
-        self.out_tx = array("i")
-        self.out_spent = array("q")  # input index spending it; -1 while unspent
-        self.op_return: dict[int, bytes] = {}  # output index -> length-prefixed script
-        self.coinbase_sig: dict[int, bytes] = {}  # input index -> coinbase scriptSig
+
+    @property
+    def n_tx(self) -> int:
+        return len(self.tx_height)
 
     def new_wallet(self, actor: int, type_code: int, purpose: int) -> Wallet:
         wallet = Wallet(len(self.wallets), actor, type_code, purpose)
@@ -110,17 +109,10 @@ class Ledger:
         return wallet
 
     def new_address(self, wallet: Wallet, purpose: int = -1, type_code: int = -1) -> int:
-        code = wallet.type if type_code < 0 else type_code
-        address, script = self.pool.take(TYPE_NAMES[code])
-        self.addr_str.append(address)
-        self.addr_script.append(script)
-        self.addr_type.append(code)
+        self.addr_type.append(wallet.type if type_code < 0 else type_code)
         self.addr_holder.append(wallet.index)
         self.addr_purpose.append(wallet.purpose if purpose < 0 else purpose)
-        return len(self.addr_str) - 1
-
-    def vout(self, output: int) -> int:
-        return output - self.tx_first_out[self.out_tx[output]]
+        return len(self.addr_holder) - 1
 
     def append(
         self,
@@ -132,92 +124,77 @@ class Ledger:
         outputs: list[tuple[int, int]],
         fee: int,
         size: int,
+        bip69: bool = False,
     ) -> int:
         """Record a transaction spending `inputs` (output indices, already taken out of their
         wallets) and paying `outputs` (address, value); returns its index."""
-        t = len(self.tx_raw)
-        first_in = len(self.in_prev)
+        t = len(self.tx_height)
         first_out = len(self.out_value)
-        out_tx = self.out_tx
-        tx_raw = self.tx_raw
-        first_outs = self.tx_first_out
-        out_spent = self.out_spent
-        prevs = []
-        for vin, o in enumerate(inputs, first_in):
-            out_spent[o] = vin
-            ptx = out_tx[o]
-            prevs.append((tx_raw[ptx], o - first_outs[ptx], sequence))
+        self.tx_first_in.append(len(self.in_prev))
+        self.tx_first_out.append(first_out)
         self.in_prev.extend(inputs)
-        self.in_seq.extend([sequence] * len(inputs))
-        scripts = self.addr_script
+        out_value = self.out_value
+        out_addr = self.out_addr
         holder = self.addr_holder
         wallets = self.wallets
-        n = len(outputs)
-        addrs = [a for a, _ in outputs]
-        values = [v for _, v in outputs]
-        self.out_addr.extend(addrs)
-        self.out_value.extend(values)
-        out_tx.extend([t] * n)
-        out_spent.extend([-1] * n)
-        for o, a, v in zip(range(first_out, first_out + n), addrs, values, strict=True):
+        o = first_out
+        for a, v in outputs:
+            out_addr.append(a)
+            out_value.append(v)
             w = wallets[holder[a]]
-            w.add(o, v)
+            w.positions[o] = len(w.utxos)
+            w.utxos.append(o)
+            w.balance += v
             if w.on_receive is not None:
                 w.on_receive(w, o)
-        tx_raw.append(txid(version, prevs, [(v, scripts[a]) for a, v in outputs], locktime))
+            o += 1
         self.tx_height.append(height)
         self.tx_version.append(version)
         self.tx_locktime.append(locktime)
-        self.tx_first_in.append(first_in)
-        first_outs.append(first_out)
+        self.tx_sequence.append(sequence)
         self.tx_fee.append(fee)
         self.tx_vsize.append(size)
+        self.tx_bip69.append(bip69)
         return t
 
     def open_coinbase(self, height: int, outputs: list[tuple[int, int]], extra: int) -> int:
         """Reserve a coinbase with these (address, value) outputs and `extra` OP_RETURN slots;
-        its values and txid are set by `close_coinbase` once the block's fees are known."""
-        t = len(self.tx_raw)
-        self.tx_raw.append(b"")
+        its values are set by `close_coinbase` once the block's fees are known."""
+        t = len(self.tx_height)
         self.tx_height.append(height)
         self.tx_version.append(1)
         self.tx_locktime.append(0)
+        self.tx_sequence.append(0xFFFFFFFF)
         self.tx_first_in.append(len(self.in_prev))
         self.tx_first_out.append(len(self.out_value))
         self.tx_fee.append(0)
         self.tx_vsize.append(0)
+        self.tx_bip69.append(0)
         self.in_prev.append(-1)
-        self.in_seq.append(0xFFFFFFFF)
         for a, v in [*outputs, *[(-1, 0)] * extra]:
             self.out_addr.append(a)
             self.out_value.append(v)
-            self.out_tx.append(t)
-            self.out_spent.append(-1)
         return t
 
-    def close_coinbase(
-        self,
-        t: int,
-        version: int,
-        script_sig: bytes,
-        values: list[int],
-        op_returns: list[bytes],
-        size: int,
-    ) -> None:
+    def close_coinbase(self, t: int, values: list[int], size: int) -> None:
         first = self.tx_first_out[t]
-        serial = []
         for k, value in enumerate(values):
             self.out_value[first + k] = value
-            serial.append((value, self.addr_script[self.out_addr[first + k]]))
-        for k, script in enumerate(op_returns):
-            o = first + len(values) + k
-            self.op_return[o] = bytes((len(script),)) + script
-            serial.append((0, self.op_return[o]))
-        self.coinbase_sig[self.tx_first_in[t]] = script_sig
-        self.tx_version[t] = version
         self.tx_vsize[t] = size
-        self.tx_raw[t] = coinbase_txid(version, script_sig, serial)
 
     def n_outputs(self, t: int) -> int:
         end = self.tx_first_out[t + 1] if t + 1 < len(self.tx_first_out) else len(self.out_value)
         return end - self.tx_first_out[t]
+
+    def batch(self, tx: int, address: int) -> dict[str, bytes]:
+        """The columns from transaction `tx` and address `address` on, as raw bytes: what the
+        finaliser needs of a run of closed blocks."""
+        first_in = self.tx_first_in[tx] if tx < self.n_tx else len(self.in_prev)
+        first_out = self.tx_first_out[tx] if tx < self.n_tx else len(self.out_value)
+        out = {name: getattr(self, "tx_" + name)[tx:].tobytes() for name in TX_COLUMNS}
+        out[TX_BIP69] = self.tx_bip69[tx:].tobytes()
+        out["in_prev"] = self.in_prev[first_in:].tobytes()
+        out["out_addr"] = self.out_addr[first_out:].tobytes()
+        out["out_value"] = self.out_value[first_out:].tobytes()
+        out["addr_type"] = self.addr_type[address:].tobytes()
+        return out

@@ -82,7 +82,7 @@ class Routes:
     def _release(self, p: Payment, deposit: int) -> None:
         core = self.core
         market = self._actor(p.via)
-        if core.ledger.out_spent[deposit] < 0 and deposit in core.hop_watch:
+        if deposit in core.hop_watch:  # still unswept: hop_watch forgets what a sweep takes
             core.sweep(market, must=deposit)  # released before the market's next sweep
         self._record(p, core.pay_funded(market.wallet, [(self._destination(p), p.amount_sat)]))
 

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import random
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from darkrange.world.chain._background import Background
 from darkrange.world.chain._core import COIN, MATURITY, PURPOSES, Core
 from darkrange.world.chain._ledger import Ledger
-from darkrange.world.chain._pool import AddressPool
 from darkrange.world.chain._routes import Routes, mixer_fee_pct
-from darkrange.world.chain._tx import (
-    OP_RETURN,
-    TYPE_NAMES,
-    coinbase_script_sig,
-    coinbase_vsize,
-    merkle_root,
-    mine_header,
-    witness_commitment_script,
-)
+from darkrange.world.chain._tx import OP_RETURN, TYPE_NAMES, coinbase_script_sig, coinbase_vsize
 from darkrange.world.chain._validate import validate
-from darkrange.world.chain._write import Blocks, write_chain
+from darkrange.world.chain._worker import Identifiers, LocalFinaliser, ProcessFinaliser, finaliser
 from darkrange.world.chain.spec import (
     AddressRecord,
     ChainResult,
@@ -32,9 +26,8 @@ from darkrange.world.chain.spec import (
 )
 
 SUBSIDY = 312_500_000  # 3.125 BTC, the subsidy since April 2024, for every block
-BLOCK_VERSION = 0x20000000
-BITS = 0x207FFFFF  # regtest's easiest target: headers are "mined" in a couple of tries
-PARALLEL_FROM = 50_000  # target size from which addresses are derived in a worker process
+PARALLEL_FROM = 50_000  # target size from which identifiers are computed in a worker process
+BATCH = 8_192  # transactions handed to the finaliser at a time (whole blocks)
 PREMINE = {
     "exchange": (50_000 * COIN, 150_000 * COIN),
     "mixer": 500 * COIN,
@@ -79,27 +72,36 @@ def simulate(
     docs/formats/chain.md) and return the ground truth: who owns each address, the requested
     addresses and each payment's hop txids.
 
-    `workers`: processes deriving addresses beside the simulation (default: one for large
-    worlds, none for small ones); the output does not depend on it.
+    `workers`: processes deriving addresses, txids and block hashes and writing the files
+    beside the simulation (default: one for large worlds, none for small ones; more than one
+    is not used); the output does not depend on it.
     """
     validate(spec)
     if workers is None:
         workers = 1 if spec.target_transactions >= PARALLEL_FROM else 0
-    pool = AddressPool(key_seed(spec.seed), workers)
+    # Millions of long-lived objects and no reference cycles: the cyclic collector would only
+    # walk them again and again (a tenth of the time of a large world).
+    collecting = gc.isenabled()
+    gc.disable()
+    fin = finaliser(key_seed(spec.seed), out_dir, in_process=workers == 0)
     try:
-        return _Simulation(spec, pool).run(out_dir, progress)
+        return _Simulation(spec, fin).run(progress)
     finally:
-        pool.close()
+        fin.close()
+        if collecting:
+            gc.enable()
 
 
 class _Simulation:
-    def __init__(self, spec: ChainSpec, pool: AddressPool) -> None:
+    def __init__(self, spec: ChainSpec, fin: LocalFinaliser | ProcessFinaliser) -> None:
         self.spec = spec
+        self.fin = fin
         self.rng = _Random(f"darkrange/chain/{spec.seed}")
         self.times = block_times(self.rng, spec.start_time, spec.end_time)
-        self.ledger = Ledger(pool)
+        self.ledger = Ledger()
         self.core = Core(self.ledger, self.rng, self.times[-1])
-        self.blocks = Blocks()
+        self.sent = (0, 0)  # transactions and addresses handed to the finaliser
+        self.closed: list[tuple[int, bytes]] = []  # blocks not handed over yet: time, pool tag
         self.requested: dict[str, int] = {}
         self._setup_world()
         target = spec.target_transactions
@@ -116,7 +118,7 @@ class _Simulation:
         for entity in self.spec.entities:
             actor = core.add_actor(entity.entity_id, entity.kind)
             purpose = "hot" if entity.kind in ("market", "exchange", "mixer") else "receive"
-            actor.main = core.add_wallet(actor, entity.profile, purpose, True)
+            actor.wallet = core.add_wallet(actor, entity.profile, purpose, True)
             if entity.kind == "exchange":
                 cold = WalletProfile(script_type="p2wsh", anti_fee_sniping=False)
                 actor.cold = core.add_wallet(actor, cold, "cold", True)
@@ -167,6 +169,7 @@ class _Simulation:
         first = led.tx_first_out[cb]
         for k, (a, v) in enumerate(outputs):
             led.wallets[led.addr_holder[a]].add(first + k, v)
+        self._hand_over()
 
     def _schedule(self) -> None:
         core = self.core
@@ -182,31 +185,29 @@ class _Simulation:
         core = self.core
         wallet = core.by_id[entity_id].wallet
         exchange = core.exchanges[self.rng.randrange(len(core.exchanges))]
-        if exchange.main is wallet:
+        if exchange.wallet is wallet:
             return
         core.exchange_pay(exchange, [(core.spender.receive_address(wallet), value)])
 
     # --- blocks ---------------------------------------------------------------------------
 
     def _close_block(self, cb: int, height: int, values: list[int], tag: bytes) -> None:
+        """Set the coinbase's values now that the block's fees are known; the finaliser adds
+        the witness commitment, the txids and the header."""
         led = self.ledger
-        script_sig = coinbase_script_sig(height, tag)
-        commitment = witness_commitment_script(led.tx_raw[cb + 1 :])
-        types = [led.addr_type[led.out_addr[led.tx_first_out[cb] + k]] for k in range(len(values))]
-        size = coinbase_vsize(script_sig, [*types, OP_RETURN])
-        led.close_coinbase(cb, 1, script_sig, values, [commitment], size)
-        root = merkle_root(led.tx_raw[cb:])
-        prev = self.blocks.hash[-1] if self.blocks.hash else b"\x00" * 32
-        time = self.times[height]
-        digest, nonce = mine_header(BLOCK_VERSION, prev, root, time, BITS)
-        b = self.blocks
-        b.hash.append(digest)
-        b.time.append(time)
-        b.n_tx.append(len(led.tx_raw) - cb)
-        b.merkle_root.append(root)
-        b.version.append(BLOCK_VERSION)
-        b.bits.append(BITS)
-        b.nonce.append(nonce)
+        first = led.tx_first_out[cb]
+        types = [led.addr_type[led.out_addr[first + k]] for k in range(len(values))]
+        size = coinbase_vsize(coinbase_script_sig(height, tag), [*types, OP_RETURN])
+        led.close_coinbase(cb, values, size)
+        self.closed.append((self.times[height], tag))
+
+    def _hand_over(self) -> None:
+        """Give the finaliser the closed blocks since the last hand-over."""
+        led = self.ledger
+        tx, address = self.sent
+        self.fin.feed((led.batch(tx, address), self.closed))
+        self.sent = (led.n_tx, len(led.addr_type))
+        self.closed = []
 
     def _targets(self) -> list[int]:
         """Cumulative transaction count to reach by each block: busier by day than by night."""
@@ -234,16 +235,20 @@ class _Simulation:
                 p.wallet.add(o, led.out_value[o])
         core.run_due(core.now)
         misses = 0
-        while len(led.tx_raw) < target and misses < 50:
-            before = len(led.tx_raw)
-            self.bg.act()
-            misses = misses + 1 if len(led.tx_raw) == before else 0
+        act = self.bg.act
+        tx_height = led.tx_height
+        while len(tx_height) < target and misses < 50:
+            before = len(tx_height)
+            act()
+            misses = misses + 1 if len(tx_height) == before else 0
         core.run_due(core.now)  # what the background scheduled for this very block
         fees = sum(led.tx_fee[cb + 1 :])
         self._close_block(cb, height, [SUBSIDY + fees], pool.owner_id.encode())
         pool.immature.append((height, led.tx_first_out[cb]))
+        if led.n_tx - self.sent[0] >= BATCH:
+            self._hand_over()
 
-    def run(self, out_dir: Path, progress: Callable[[int, int], None] | None) -> ChainResult:
+    def run(self, progress: Callable[[int, int], None] | None) -> ChainResult:
         self._premine()
         self._schedule()
         targets = self._targets()
@@ -252,41 +257,47 @@ class _Simulation:
         reported = 0
         for height in range(1, len(self.times)):
             self._block(height, targets[height])
-            done = len(self.ledger.tx_raw)
+            done = self.ledger.n_tx
             if progress is not None and done - reported >= step:
                 progress(min(done, total), total)
                 reported = done
-        write_chain(out_dir, self.ledger, self.blocks)
+        if self.closed:
+            self._hand_over()
+        ids = self.fin.finish()
+        result = self._result(ids)
+        self.fin.wait_written()
         if progress is not None:
             progress(total, total)
-        return self._result()
+        return result
 
-    def _result(self) -> ChainResult:
+    def _result(self, ids: Identifiers) -> ChainResult:
         led = self.ledger
-        owners = [
-            (self.core.actors[w.actor].owner_id, self.core.actors[w.actor].kind)
-            for w in led.wallets
-        ]
-        holders = [owners[h] for h in led.addr_holder]
+        actors = self.core.actors
+        # Columns by look-up in object arrays: a few million addresses, no loop in Python.
+        actor = np.array([w.actor for w in led.wallets], dtype=np.int64)
+        actor = actor[np.frombuffer(led.addr_holder, dtype=np.int32)]
+        owner = np.array([a.owner_id for a in actors], dtype=object)[actor]
+        kind = np.array([a.kind for a in actors], dtype=object)[actor]
+        purpose = np.array(PURPOSES, dtype=object)[np.frombuffer(led.addr_purpose, np.int8)]
+        types = np.array(TYPE_NAMES, dtype=object)[np.frombuffer(led.addr_type, np.int8)]
         records: list[AddressRecord] = list(
             map(
-                AddressRecord,  # type: ignore[arg-type]
-                led.addr_str,
-                [h[0] for h in holders],
-                [h[1] for h in holders],
-                [PURPOSES[p] for p in led.addr_purpose],
-                [TYPE_NAMES[t] for t in led.addr_type],
+                AddressRecord,
+                ids.addresses,
+                owner.tolist(),
+                kind.tolist(),
+                purpose.tolist(),
+                types.tolist(),
             )
         )
-        raw = led.tx_raw
         hops = {
-            p.payment_id: [raw[t][::-1].hex() for t in self.core.hops.get(p.payment_id, [])]
+            p.payment_id: [ids.txid(t) for t in self.core.hops.get(p.payment_id, [])]
             for p in self.spec.payments
         }
         return ChainResult(
             addresses=records,
-            requested={r: led.addr_str[a] for r, a in self.requested.items()},
+            requested={r: ids.addresses[a] for r, a in self.requested.items()},
             payment_txids=hops,
-            blocks=len(self.blocks.hash),
-            transactions=len(raw),
+            blocks=len(self.times),
+            transactions=led.n_tx,
         )

@@ -4,6 +4,9 @@ These habits are what change heuristics read: one change output of the inputs' t
 the wallet says otherwise), fee = fee rate x estimated vsize, anti-fee-sniping locktime with
 nSequence 0xfffffffd, BIP-69 ordering for some wallets and a random change position for the
 rest, a largest-first fallback that merges coins, and now and then one coin more than needed.
+
+This is the simulation's innermost loop (every transaction passes here), so it works on the
+ledger's columns directly and draws random numbers with `random()` alone.
 """
 
 from __future__ import annotations
@@ -12,53 +15,43 @@ import math
 import random
 
 from darkrange.world.chain._ledger import Ledger, Wallet
-from darkrange.world.chain._tx import INPUT_WEIGHT, OUTPUT_WEIGHT, vsize
+from darkrange.world.chain._tx import INPUT_WEIGHT, OUTPUT_WEIGHT, SEGWIT
 
 DUST = 1_000  # change below this is left to the miner, as wallets do
 CONSOLIDATE_AT = 400  # a wallet with more coins merges its smallest (exchanges, services do)
 CONSOLIDATE_COINS = 200
 _SAMPLE = 48  # coins looked at in a large wallet before falling back to all of them
 PURPOSE_CHANGE = 5  # index of "change" in spec.AddressPurpose
+_BASE_WEIGHT = 40  # version, locktime and the two counts
+_MARKER_WEIGHT = 2  # segwit marker and flag, when any input has a witness
 
 
 class Spender:
     def __init__(self, ledger: Ledger, rng: random.Random) -> None:
         self.ledger = ledger
         self.rng = rng
+        self.random = rng.random
 
     # --- habits -------------------------------------------------------------------------
 
     def rate(self, w: Wallet) -> float:
         if w.exact_fee:
             return w.fee_rate
-        return w.fee_rate * (0.7 + 0.7 * self.rng.random())  # follows the mempool a little
-
-    def locktime(self, w: Wallet, height: int) -> tuple[int, int]:
-        """(nLockTime, nSequence) as Bitcoin Core / Electrum set them, or the plain default."""
-        if not w.anti_fee_sniping:
-            return 0, 0xFFFFFFFF
-        tip = max(0, height - 1)
-        if self.rng.random() < 0.1:  # Core sometimes goes back up to 100 blocks
-            tip = max(0, tip - self.rng.randrange(100))
-        return tip, 0xFFFFFFFD
+        return w.fee_rate * (0.7 + 0.7 * self.random())  # follows the mempool a little
 
     def receive_address(self, w: Wallet) -> int:
         """A fresh receive address, or the one the owner keeps reusing."""
-        if w.reuse and w.reused_address >= 0:
-            return w.reused_address
-        a = self.ledger.new_address(w)
         if w.reuse:
-            w.reused_address = a
-        return a
+            if w.reused_address < 0:
+                w.reused_address = self.ledger.new_address(w)
+            return w.reused_address
+        return self.ledger.new_address(w)
 
     def change_address(self, w: Wallet) -> int:
-        if (
-            w.reuse
-            and w.reused_address >= 0
-            and self.ledger.addr_type[w.reused_address] == (w.change_type)
-        ):
+        led = self.ledger
+        if w.reuse and w.reused_address >= 0 and led.addr_type[w.reused_address] == w.change_type:
             return w.reused_address
-        return self.ledger.new_address(w, PURPOSE_CHANGE, w.change_type)
+        return led.new_address(w, PURPOSE_CHANGE, w.change_type)
 
     # --- coin selection -------------------------------------------------------------------
 
@@ -68,27 +61,32 @@ class Spender:
         """Coins of `w` covering target plus the fee at `rate`; None when the wallet is short."""
         values = self.ledger.out_value
         utxos = w.utxos
+        n = len(utxos)
         in_w = INPUT_WEIGHT[w.type]
-        pool = utxos if len(utxos) <= _SAMPLE else self.rng.sample(utxos, _SAMPLE)
+        sampled = n > _SAMPLE
+        if not sampled:
+            pool = utxos
+        else:  # a window of an unordered list: a random sample at the price of a slice
+            start = int(self.random() * (n - _SAMPLE + 1))
+            pool = utxos[start : start + _SAMPLE]
         need = target + math.ceil(rate * (base_weight + in_w) / 4)
-        best = -1
-        best_value = 0
-        for o in pool:
-            v = values[o]
-            if v >= need and (best < 0 or v < best_value) and not (exclude and o in exclude):
-                best, best_value = o, v
-        if best >= 0:
-            chosen = [best]
+        # The smallest coin that pays it all (the first of equals); without a loop in Python.
+        if exclude:
+            pool = [o for o in pool if o not in exclude]
+        held = [values[o] for o in pool]
+        enough = [v for v in held if v >= need]
+        if enough:
+            chosen = [pool[held.index(min(enough))]]
         else:
             # Largest first among the coins looked at; all coins only when those fall short.
             accumulated = self._accumulate(pool, target, base_weight, in_w, rate, exclude)
-            if accumulated is None and pool is not utxos:
+            if accumulated is None and sampled:
                 accumulated = self._accumulate(utxos, target, base_weight, in_w, rate, exclude)
             if accumulated is None:
                 return None
             chosen = accumulated
-        if len(utxos) > len(chosen) and self.rng.random() < w.merge:
-            extra = utxos[self.rng.randrange(len(utxos))]
+        if n > len(chosen) and self.random() < w.merge:
+            extra = utxos[int(self.random() * n)]
             if extra not in chosen and not (exclude and extra in exclude):
                 chosen.append(extra)
         return chosen
@@ -127,33 +125,50 @@ class Spender:
         """Pay (address, value) outputs from `w` with its habits; None when it cannot."""
         led = self.ledger
         types = led.addr_type
-        out_types = [types[a] for a, _ in outputs]
-        target = sum(v for _, v in outputs)
-        rate = self.rate(w)
-        base = 42 + sum(OUTPUT_WEIGHT[t] for t in out_types) + OUTPUT_WEIGHT[w.change_type]
-        chosen = self.select(w, target, base, rate, exclude)
+        target = 0
+        out_weight = _BASE_WEIGHT
+        for a, v in outputs:
+            target += v
+            out_weight += OUTPUT_WEIGHT[types[a]]
+        rate = w.fee_rate if w.exact_fee else w.fee_rate * (0.7 + 0.7 * self.random())
+        change_weight = OUTPUT_WEIGHT[w.change_type]
+        chosen = self.select(w, target, out_weight + 2 + change_weight, rate, exclude)
         if chosen is None:
             return None
-        values = led.out_value
-        total = sum(values[o] for o in chosen)
-        in_types = [types[led.out_addr[o]] for o in chosen]
-        size = vsize(in_types, [*out_types, w.change_type])
+        total, in_weight = self._inputs(chosen)
+        size = (in_weight + out_weight + change_weight + 3) // 4
         fee = math.ceil(rate * size)
         change = total - target - fee
         outs = list(outputs)
         if change < DUST:
-            size = vsize(in_types, out_types)
+            size = (in_weight + out_weight + 3) // 4
             fee = total - target
         else:
             change_out = (self.change_address(w), change)
             if w.bip69:
-                outs.append(change_out)
+                outs.append(change_out)  # the finaliser puts it in BIP-69 order
             else:
-                outs.insert(self.rng.randrange(len(outs) + 1), change_out)
+                outs.insert(int(self.random() * (len(outs) + 1)), change_out)
         tx = self.commit(w, height, chosen, outs, fee, size)
         if len(w.utxos) > CONSOLIDATE_AT:
             self.consolidate(w, height)
         return tx
+
+    def _inputs(self, coins: list[int]) -> tuple[int, int]:
+        """Value and weight (marker included when any is segwit) of spending `coins`."""
+        led = self.ledger
+        values = led.out_value
+        out_addr = led.out_addr
+        types = led.addr_type
+        total = 0
+        weight = 0
+        segwit = False
+        for o in coins:
+            total += values[o]
+            t = types[out_addr[o]]
+            weight += INPUT_WEIGHT[t]
+            segwit = segwit or SEGWIT[t]
+        return total, weight + _MARKER_WEIGHT if segwit else weight
 
     def consolidate(self, w: Wallet, height: int) -> None:
         """Merge the wallet's smallest coins into one, as busy wallets do when fees are low;
@@ -174,33 +189,38 @@ class Spender:
         size: int,
     ) -> int:
         """Take `chosen` out of `w`, order inputs and outputs by the wallet's habit, record."""
-        led = self.ledger
-        values = led.out_value
+        values = self.ledger.out_value
+        utxos = w.utxos
+        positions = w.positions
+        spent = 0
         for o in chosen:
-            w.remove(o, values[o])
-        if w.bip69:
-            self.bip69(chosen, outputs)
-        else:
-            self.rng.shuffle(chosen)
-        locktime, sequence = self.locktime(w, height)
-        return led.append(height, w.version, locktime, chosen, sequence, outputs, fee, size)
-
-    def bip69(self, inputs: list[int], outputs: list[tuple[int, int]]) -> None:
-        led = self.ledger
-        raw = led.tx_raw
-        out_tx = led.out_tx
-        inputs.sort(key=lambda o: (raw[out_tx[o]][::-1], led.vout(o)))
-        scripts = led.addr_script
-        outputs.sort(key=lambda av: (av[1], scripts[av[0]][1:]))
+            i = positions.pop(o)
+            last = utxos.pop()
+            if last != o:
+                utxos[i] = last
+                positions[last] = i
+            spent += values[o]
+        w.balance -= spent
+        rnd = self.random
+        if not w.bip69:  # BIP-69 wallets are ordered by the finaliser, which knows the txids
+            for i in range(len(chosen) - 1, 0, -1):
+                j = int(rnd() * (i + 1))
+                chosen[i], chosen[j] = chosen[j], chosen[i]
+        if not w.anti_fee_sniping:
+            locktime, sequence = 0, 0xFFFFFFFF
+        else:  # as Bitcoin Core / Electrum set them; Core sometimes goes back 100 blocks
+            locktime, sequence = max(0, height - 1), 0xFFFFFFFD
+            if rnd() < 0.1:
+                locktime = max(0, locktime - int(rnd() * 100))
+        return self.ledger.append(
+            height, w.version, locktime, chosen, sequence, outputs, fee, size, w.bip69
+        )
 
     def sweep(self, w: Wallet, height: int, dest: int, coins: list[int]) -> int:
         """Move `coins` of `w` to one address, the fee taken from the amount."""
-        led = self.ledger
-        types = led.addr_type
-        in_types = [types[led.out_addr[o]] for o in coins]
-        size = vsize(in_types, [types[dest]])
+        total, in_weight = self._inputs(coins)
+        size = (in_weight + _BASE_WEIGHT + OUTPUT_WEIGHT[self.ledger.addr_type[dest]] + 3) // 4
         fee = math.ceil(self.rate(w) * size)
-        total = sum(led.out_value[o] for o in coins)
         return self.commit(w, height, list(coins), [(dest, total - fee)], fee, size)
 
     def take(self, w: Wallet, amount: int) -> list[int] | None:

@@ -19,7 +19,7 @@ OP_RETURN = TYPE_CODE["op_return"]
 INPUT_WEIGHT = (592, 364, 271, 230, 418, 0)
 # Weight of one output: 4 x (8 value + 1 length + script).
 OUTPUT_WEIGHT = (136, 128, 124, 172, 172, 188)
-_SEGWIT = (False, True, True, True, True, False)
+SEGWIT = (False, True, True, True, True, False)
 _BASE_WEIGHT = 40  # version, locktime and the two counts
 _MARKER_WEIGHT = 2  # segwit marker and flag, when any input has a witness
 
@@ -49,7 +49,7 @@ def vsize(input_types: list[int], output_types: list[int]) -> int:
     segwit = False
     for t in input_types:
         weight += INPUT_WEIGHT[t]
-        segwit = segwit or _SEGWIT[t]
+        segwit = segwit or SEGWIT[t]
     for t in output_types:
         weight += OUTPUT_WEIGHT[t]
     if segwit:

@@ -1,8 +1,9 @@
 """How fast the chain simulation runs: `python -m darkrange.world.chain.bench [N ...]`.
 
 Simulates N transactions over N/12 blocks with a handful of world entities and payments of
-every route, and prints transactions/s, addresses/s, CPU time and peak memory (RSS). The
-lead's bench/world_generate.py measures the whole world; this isolates the chain.
+every route, and prints transactions/s, addresses/s, CPU time (the simulating process and the
+finaliser process beside it) and peak memory (RSS) of each. The lead's bench/world_generate.py
+measures the whole world; this isolates the chain.
 """
 
 from __future__ import annotations
@@ -43,22 +44,31 @@ def bench_spec(n: int) -> ChainSpec:
     return ChainSpec(7, T0, T0 + days * 86_400, n, entities, payments)
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(n: int, workers: int | None = None) -> dict[str, float]:
     spec = bench_spec(n)
     with tempfile.TemporaryDirectory() as tmp:
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, child = time.perf_counter(), time.process_time(), _children_cpu()
         result = simulate(spec, Path(tmp), workers=workers)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        child = _children_cpu() - child
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "target": n,
         "transactions": result.transactions,
         "addresses": len(result.addresses),
         "seconds": round(wall, 2),
         "main_cpu_seconds": round(cpu, 2),
+        "worker_cpu_seconds": round(child, 2),
         "tx_per_s": round(result.transactions / wall),
         "addresses_per_s": round(len(result.addresses) / wall),
         "peak_rss_mb": round(rss),
+        "worker_peak_rss_mb": round(child_rss),
     }
 
 

@@ -151,6 +151,12 @@ def _thread_subject(
     if topic == "migration" and closed:
         m = rng.choice(closed)
         return rng.choice(ordinary), m.name, min(weeks - 1, (m.fate_week or 0) + rng.randint(0, 1))
+    scammed = [m for m in closed if m.fate == "exit_scam" and m.fate_week is not None]
+    if topic == "scam_report" and scammed:
+        # scam reports follow an exit scam, never precede it
+        m = rng.choice(scammed)
+        week = rng.randint(min(weeks - 1, m.fate_week or 0), weeks - 1)
+        return rng.choice(ordinary), m.name, week
     if topic in ("market_review", "scam_report") and markets:
         m = rng.choice(markets)
         return rng.choice(ordinary), m.name, rng.randint(0, weeks - 1)
