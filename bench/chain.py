@@ -1,6 +1,12 @@
 """Chain benchmark (partial): clustering and 5-hop trace on a synthetic chain written to a store.
 
-Usage: .venv/bin/python bench/chain.py [N_TX [WORLD...]]   (default 1,000,000; temp folder)
+Usage: .venv/bin/python bench/chain.py [N_TX] [WORLD...] [--store DIR] [--spark N]
+       [--incremental N]      (default 1,000,000 transactions in a temporary store)
+
+Measures clustering (tx/s, peak memory), graph load and 5-hop trace latency (median, p95);
+with --incremental N, clustering the last 10% of an N-transaction chain incrementally versus
+in full; with --spark N, Spark local[2] versus the embedded engine on the same N-transaction
+store (and that their results are identical).
 
 With WORLD folders (made by `darkrange world generate`), also the clusters' address-pair
 precision, recall and wallet recall against each world's truth.
@@ -32,7 +38,8 @@ def _hex(rng: np.random.Generator, n: int, nbytes: int, prefix: bytes = b"") -> 
     text = pa.array(_LUT[raw].view(f"S{2 * nbytes}").ravel(), pa.binary()).cast(pa.string())
     if prefix:
         text = pc.binary_join_element_wise(prefix.decode(), text, "")
-    return text
+    # a big numpy array comes back chunked: take() and concat want one array
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def write_synthetic(root: Path, n_tx: int, seed: int = 1, part_tx: int = 1_000_000) -> None:
@@ -94,45 +101,130 @@ def _quality(world: Path) -> dict[str, float]:
     return {"precision": s.precision, "recall": s.recall, "wallet_recall": s.wallet_recall}
 
 
+def _cell(v: object) -> str:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return str(v)
+    return f"{v:,.3f}" if isinstance(v, float) else f"{v:,}"
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed_cluster(root: Path) -> tuple[float, int]:
+    import time
+
+    from darkrange.chain import cluster_addresses
+
+    t0 = time.perf_counter()
+    _, report = cluster_addresses(ChainStore.open(root))
+    return time.perf_counter() - t0, report.addresses
+
+
+def _traces(root: Path) -> dict[str, float]:
+    """Graph load time and 5-hop haircut trace latency from 40 transactions."""
+    import time
+
+    from darkrange.chain._graph import load_graph
+    from darkrange.chain._trace import Start, trace
+
+    t0 = time.perf_counter()
+    graph = load_graph(ChainStore.open(root))
+    load = time.perf_counter() - t0
+    lat = []
+    for i in range(0, graph.n_tx, max(1, graph.n_tx // 40)):
+        s0 = time.perf_counter()
+        trace(graph, Start("tx", graph.txid(i)), hops=5, model="haircut", max_txs=2_000)
+        lat.append(time.perf_counter() - s0)
+    lat.sort()
+    return {"graph_load_s": load, "trace5_median_ms": 1000 * lat[len(lat) // 2],
+            "trace5_p95_ms": 1000 * lat[int(0.95 * (len(lat) - 1))]}  # fmt: skip
+
+
+def _incremental(n_tx: int, tmp: Path) -> dict[str, object]:
+    """Cluster 90% of a chain, ingest the last 10%, cluster --incremental vs in full."""
+    import time
+
+    from darkrange.chain import write_clusters
+
+    root = tmp / "inc"
+    write_synthetic(root, n_tx, part_tx=max(1, n_tx // 10))
+    manifest = root / "manifest.json"
+    full_manifest = manifest.read_text()
+    import json
+
+    data = json.loads(full_manifest)
+    data["parts"] = data["parts"][:-1]
+    manifest.write_text(json.dumps(data))
+    write_clusters(ChainStore.open(root), tmp / "a.csv")
+    manifest.write_text(full_manifest)
+    t0 = time.perf_counter()
+    write_clusters(ChainStore.open(root), tmp / "b.csv", incremental_run=True)
+    t1 = time.perf_counter()
+    write_clusters(ChainStore.open(root), tmp / "c.csv")
+    t2 = time.perf_counter()
+    same = (tmp / "b.csv").read_bytes() == (tmp / "c.csv").read_bytes()
+    return {"incremental_10pct_s": t1 - t0, "full_s": t2 - t1, "incremental_equals_full": same}
+
+
+def _spark(root: Path) -> dict[str, object]:
+    """Spark (local[2]) versus embedded clustering on the same store."""
+    import time
+
+    from darkrange.chain import cluster_addresses
+    from darkrange.chain._spark import cluster_spark, spark_session
+
+    spark = spark_session()
+    t0 = time.perf_counter()
+    table, _ = cluster_spark(ChainStore.open(root), spark)
+    t1 = time.perf_counter()
+    embedded, _ = cluster_addresses(ChainStore.open(root))
+    t2 = time.perf_counter()
+    spark.stop()
+    return {"spark_s": t1 - t0, "embedded_s": t2 - t1, "spark_over_embedded": (t1 - t0) / (t2 - t1),
+            "spark_equals_embedded": table.equals(embedded)}  # fmt: skip
+
+
 def main() -> None:
-    import sys
+    """bench/chain.py [N_TX] [--store DIR] [--spark N] [--incremental N] [WORLD...]"""
+    import argparse
     import tempfile
     import time
 
     from _common import save
-    from darkrange.chain import cluster_addresses
-    from darkrange.chain._graph import load_graph
-    from darkrange.chain._trace import Start, trace
 
-    n_tx = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    worlds = [Path(p) for p in sys.argv[2:]]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n_tx", type=int, nargs="?", default=1_000_000)
+    ap.add_argument("worlds", nargs="*", type=Path)
+    ap.add_argument("--store", type=Path, help="reuse (or create) the synthetic store here")
+    ap.add_argument("--spark", type=int, default=0, help="Spark vs embedded on N transactions")
+    ap.add_argument("--incremental", type=int, default=0, help="incremental run on N")
+    args = ap.parse_args()
+    data: dict[str, object] = {"transactions": args.n_tx}
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "store"
-        t0 = time.perf_counter()
-        write_synthetic(root, n_tx)
-        t1 = time.perf_counter()
-        _, report = cluster_addresses(ChainStore.open(root))
-        t2 = time.perf_counter()
-        graph = load_graph(ChainStore.open(root))
-        t3 = time.perf_counter()
-        starts = [graph.txid(i) for i in range(0, graph.n_tx, max(1, graph.n_tx // 20))]
-        lat = []
-        for txid in starts:
-            s0 = time.perf_counter()
-            trace(graph, Start("tx", txid), hops=5, model="haircut", max_txs=2_000)
-            lat.append(time.perf_counter() - s0)
-    lat.sort()
-    data = {
-        "transactions": n_tx, "write_s": t1 - t0, "cluster_s": t2 - t1,
-        "cluster_tx_per_s": n_tx / (t2 - t1), "graph_load_s": t3 - t2,
-        "trace5_median_ms": 1000 * lat[len(lat) // 2], "trace5_max_ms": 1000 * lat[-1],
-        "addresses": report.addresses, "clusters": report.clusters,
-    }  # fmt: skip
-    for world in worlds:  # quality against each world's truth (Nick 2015 baseline: 0.6859)
+        root = args.store or Path(tmp) / "store"
+        if not (root / "manifest.json").exists():
+            t0 = time.perf_counter()
+            write_synthetic(root, args.n_tx)
+            data["write_s"] = time.perf_counter() - t0
+        seconds, n_addr = _timed_cluster(root)
+        data.update(cluster_s=seconds, cluster_tx_per_s=args.n_tx / seconds, addresses=n_addr)
+        data["cluster_peak_rss_mb"] = _peak_mb()
+        data.update(_traces(root))
+        data["peak_rss_mb"] = _peak_mb()
+        if args.incremental:
+            data.update({f"inc{args.incremental}_{k}": v for k, v in
+                         _incremental(args.incremental, Path(tmp)).items()})  # fmt: skip
+        if args.spark:
+            write_synthetic(Path(tmp) / "sp", args.spark)
+            data.update({f"spark{args.spark}_{k}": v for k, v in
+                         _spark(Path(tmp) / "sp").items()})  # fmt: skip
+    for world in args.worlds:  # quality against each world's truth (Nick 2015 baseline: 0.6859)
         for key, value in _quality(world).items():
             data[f"{world.name}_{key}"] = value
-    table = [["measure", "value"]] + [[k, f"{v:,.3f}" if isinstance(v, float) else f"{v:,}"]
-                                      for k, v in data.items()]  # fmt: skip
+    table = [["measure", "value"]] + [[k, _cell(v)] for k, v in data.items()]
     save("chain", data, table)
 
 

@@ -4,6 +4,10 @@
    invalid look-alikes, how many it accepts as Bitcoin addresses.
 2. Throughput in MB/s of HTML on a synthetic corpus of market-like pages (selectors embedded in
    lots of markup), every tool on the same text in the same run.
+3. A generated world's pages (the small world, seed 7, at days 20 and 55): every page that shows
+   selectors fetched from the sites' apps, the expected selectors derived from what the world
+   says each page shows (tests/extract/test_world_pages.py), precision and recall per kind;
+   the peers on the kinds they have (onion, Bitcoin, e-mail), each on at most ~60 s of pages.
 
 Run: .venv/bin/python bench/extract.py (needs the `bench` extra; a missing peer is reported).
 """
@@ -13,14 +17,18 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import sys
+import tempfile
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the world-pages harness
 from _common import save
 from darkrange.extract import find_selectors
 from darkrange.formats import b58check_encode, onion_from_pubkey, segwit_encode
@@ -184,6 +192,101 @@ def throughput(
     return out
 
 
+WORLD = (7, "small")
+WORLD_DAYS = (20, 55)
+PEER_KINDS = ("onion_v3", "btc", "email")
+_ONION = re.compile(r"([a-z2-7]{56})\.onion", re.I)
+
+
+def _as_ours(kind: str, value: str) -> tuple[str, str] | None:
+    """A peer's (type, value) as our (kind, normalized), for the kinds peers have."""
+    onion = _ONION.search(value)
+    if kind == "onionAddress" or onion:
+        label = onion.group(1) if onion else value
+        return ("onion_v3", label.lower() + ".onion") if len(label) == 56 else None
+    if kind in _BTC_TYPES or kind == "bitcoin_addresses":
+        return "btc", value.lower() if value[:3].lower() == "bc1" else value
+    if kind in ("email", "email_addresses") or (
+        kind == "ioc" and "@" in value and ":" not in value
+    ):
+        return "email", value.lower()
+    return None
+
+
+def world_pages(tools: dict[str, Callable[[str], list[tuple[str, str]]]]) -> dict[str, Any]:
+    from tests.extract.test_world_pages import expected_on, fetch, score, universe
+
+    from darkrange.world.generate import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        world = Path(tmp) / "world"
+        generate(WORLD[0], WORLD[1], world)
+        crawls = [fetch(world, day) for day in WORLD_DAYS]
+        shows = universe(world, crawls)
+    pages = [page for crawl in crawls for page in crawl.pages]
+    start = time.perf_counter()
+    ours = score(pages, shows)
+    result: dict[str, Any] = {
+        "world": {"seed": WORLD[0], "size": WORLD[1], "days": list(WORLD_DAYS)},
+        "pages": len(pages),
+        "mb": round(sum(len(p.text.encode()) for p in pages) / 1e6, 3),
+        "darkrange": {
+            k: {
+                "expected": s.expected,
+                "found": s.found,
+                "hits": s.hits,
+                "precision": s.precision,
+                "recall": s.recall,
+                "misses": s.misses[:20],
+                "false": s.false[:20],
+            }
+            for k, s in sorted(ours.items())
+        },
+        "darkrange_seconds": round(time.perf_counter() - start, 3),
+    }
+    for name, tool in tools.items():
+        if name == "darkrange":
+            continue
+        counts = {k: Counter[str]() for k in PEER_KINDS}
+        begin, done = time.perf_counter(), 0
+        for page in pages:
+            want = {(k, n) for _, k, n in expected_on(page, shows) if k in PEER_KINDS}
+            got = {m for t, v in tool(page.text) if (m := _as_ours(t, v)) is not None}
+            for kind in PEER_KINDS:
+                w, g = {x for x in want if x[0] == kind}, {x for x in got if x[0] == kind}
+                counts[kind].update(expected=len(w), found=len(g), hits=len(w & g))
+            done += 1
+            if time.perf_counter() - begin > 60:
+                break
+        result[name] = {"pages": done, **{k: _ratios(c) for k, c in counts.items()}}
+    return result
+
+
+def _ratios(c: Counter[str]) -> dict[str, float | int]:
+    return {
+        **c,
+        "precision": c["hits"] / c["found"] if c["found"] else 1.0,
+        "recall": c["hits"] / c["expected"] if c["expected"] else 1.0,
+    }
+
+
+def world_table(result: dict[str, Any]) -> list[list[str]]:
+    peers = [t for t in _PEER_NAMES if t in result]
+    pages = result["pages"]
+    heads = [f"{t} P / R ({result[t]['pages']} pages)" for t in peers]
+    table = [["kind", "expected", f"darkrange P / R ({pages} pages)", *heads]]
+    for kind, s in result["darkrange"].items():
+        row = [kind, str(s["expected"]), f"{s['precision']:.3f} / {s['recall']:.3f}"]
+        for peer in peers:
+            p = result[peer].get(kind)
+            row.append(f"{p['precision']:.3f} / {p['recall']:.3f}" if p else "-")
+        table.append(row)
+    return table
+
+
+_PEER_NAMES = ("iocsearcher", "ioc-finder", "iocextract")
+
+
 def main() -> None:
     tools = {"darkrange": _ours, **_peers()}
     scores = vector_scores(tools)
@@ -200,11 +303,19 @@ def main() -> None:
         mbs = speed[name]["mb_per_s"]
         rel = mbs / fastest_peer if fastest_peer else 0
         table.append([name, found, accepted, f"{mbs:.2f}", f"{rel:.1f}x"])
+    pages = world_pages(tools)
     save(
         "extract",
-        {"vectors": scores, "throughput": speed, "ratio_to_fastest_peer": ratio},
+        {
+            "vectors": scores,
+            "throughput": speed,
+            "ratio_to_fastest_peer": ratio,
+            "world_pages": pages,
+        },
         table,
     )
+    print(f"World pages: {pages['pages']} pages, {pages['mb']} MB (peers: pages covered in 60 s)\n")
+    save("extract_world", {"world_pages": pages}, world_table(pages))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ Sources: raw blocks (Bitcoin's wire format), a world's chain Parquet, Bitcoin Co
 Esplora. The store is documented in docs/formats/store.md.
 """
 
-from darkrange.chain._cluster import ClusterReport, cluster_addresses, write_clusters
+from darkrange.chain._cluster import ClusterReport, cluster_addresses
 from darkrange.chain._esplora import (
     EsploraClient,
     ingest_esplora_address,
@@ -14,6 +14,7 @@ from darkrange.chain._esplora import (
     tx_from_esplora,
 )
 from darkrange.chain._exposure import Attribution, Exposure, exposure
+from darkrange.chain._incremental import load_merges, write_clusters
 from darkrange.chain._ingest import IngestReport, ingest_raw_blocks, ingest_world_chain
 from darkrange.chain._path import ClusterEdges, Path, cluster_edges, find_paths
 from darkrange.chain._quality import PairScores, pair_scores
@@ -82,6 +83,7 @@ __all__ = [
     "ingest_raw_blocks",
     "ingest_rpc",
     "ingest_world_chain",
+    "load_merges",
     "load_tags",
     "merkle_root",
     "pair_scores",

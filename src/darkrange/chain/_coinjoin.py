@@ -9,8 +9,8 @@ All rules look at the largest group of equal-value outputs (k outputs of value v
               outputs of which at most k are change (n_out <= 2k), and at least k inputs from
               at least k distinct addresses (each participant brings one at least).
 
-A false positive only costs recall (a transaction is not merged); a false negative merges
-strangers, so the rules lean wide.
+The SQL runs unchanged on DuckDB and Spark SQL. A false positive only costs recall (a
+transaction is not merged); a false negative merges strangers, so the rules lean wide.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from __future__ import annotations
 WHIRLPOOL_POOLS = (100_000, 1_000_000, 5_000_000, 50_000_000)
 DUST = 546
 
-# Needs the view `outputs` and resolved inputs (format with inputs=the table's name); one
-# row per transaction that is a CoinJoin.
+# Format with outputs= and inputs= (resolved inputs) table names; one row per transaction
+# that is a CoinJoin. Only transactions with equal outputs reach the join with the inputs.
 COINJOIN_SQL = f"""
 WITH eq AS (
-    SELECT txid, value, count(*) AS k FROM outputs GROUP BY txid, value
+    SELECT txid, value, count(*) AS k FROM {{outputs}} GROUP BY txid, value
 ), top AS (
-    SELECT txid, max(k) AS k, max(k) FILTER (value > {DUST}) AS k_nondust,
-           arg_max(value, k) AS v, sum(k) AS n_out
+    SELECT txid, max(k) AS k, max(k) FILTER (WHERE value > {DUST}) AS k_nondust,
+           max_by(value, k) AS v, sum(k) AS n_out
     FROM eq GROUP BY txid HAVING max(k) >= 2
 ), ins AS (
     SELECT txid, count(*) AS n_in, count(DISTINCT address) AS n_addr,
-           count(*) FILTER (address IS NULL) AS n_unknown
+           count(*) FILTER (WHERE address IS NULL) AS n_unknown
     FROM {{inputs}} WHERE txid IN (SELECT txid FROM top) GROUP BY txid
 )
 SELECT t.txid,

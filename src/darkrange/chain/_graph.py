@@ -177,7 +177,8 @@ def load_graph(store: ChainStore, progress: Progress | None = None) -> TxGraph:
         ins = con.execute(_IN_SQL).fetchnumpy()
         con.execute("CREATE TEMP TABLE gir AS SELECT * FROM inputs_resolved")
         joins = con.execute(
-            f"SELECT g.i FROM ({COINJOIN_SQL.format(inputs='gir')}) c JOIN gtx g USING (txid)"
+            f"SELECT g.i FROM ({COINJOIN_SQL.format(inputs='gir', outputs='outputs')}) c "
+            "JOIN gtx g USING (txid)"
         ).fetchnumpy()
     finally:
         con.close()

@@ -14,13 +14,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from darkrange.chain._attrib_commands import register_attribution
-from darkrange.chain._cluster import write_clusters
 from darkrange.chain._esplora import (
     EsploraClient,
     ingest_esplora_address,
     ingest_esplora_blocks,
     ingest_esplora_tx,
 )
+from darkrange.chain._incremental import write_clusters
 from darkrange.chain._ingest import IngestReport, ingest_raw_blocks, ingest_world_chain
 from darkrange.chain._rpc import ingest_rpc
 from darkrange.chain._script import NETWORKS
@@ -157,9 +157,27 @@ def summary(
 def cluster(
     store: Annotated[Path, typer.Option("--store", help="Store folder.")],
     out: Annotated[Path, typer.Option("--out", help="CSV to write: address,cluster_id.")],
+    incremental: Annotated[
+        bool,
+        typer.Option("--incremental", help="Start from the saved clusters; read only what is new."),
+    ] = False,
+    engine: Annotated[str, typer.Option("--engine", help="embedded (DuckDB) or spark.")] = (
+        "embedded"
+    ),
 ) -> None:
     """Multi-input clustering (CoinJoins and multisig inputs excluded)."""
-    report = write_clusters(ChainStore.open(store), out)
+    if engine not in ("embedded", "spark"):
+        raise InputError(f"--engine must be embedded or spark, not {engine!r}")
+    if engine == "spark" and incremental:
+        raise InputError("--incremental runs on the embedded engine only")
+    if engine == "spark":
+        from darkrange.chain._spark import write_clusters_spark
+
+        report = write_clusters_spark(ChainStore.open(store), out)
+    else:
+        report = write_clusters(ChainStore.open(store), out, incremental_run=incremental)
+    if report.incremental:
+        typer.echo(f"incremental: {report.merges} merge(s) of saved clusters by new transactions")
     joins = ", ".join(f"{k} {v}" for k, v in sorted(report.coinjoins.items())) or "none"
     typer.echo(
         f"{report.addresses} addresses in {report.clusters} clusters (largest {report.largest}); "

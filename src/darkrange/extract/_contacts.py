@@ -2,8 +2,8 @@
 
 An XMPP id looks exactly like an e-mail address, so the nearest label before it ("jabber:",
 "xmpp", "jid") or a known XMPP server decides; a bare "@handle" is a Telegram handle only when a
-Telegram label is near. Defanged forms ("name[at]host[.]org", "name (at) host (dot) org") are
-read too.
+Telegram label is near. Defanged forms ("name[at]host[.]org", "name (at) host (dot) org") and
+HTML character references ("name&#64;host&#46;org") are read too.
 """
 
 from __future__ import annotations
@@ -15,9 +15,13 @@ from darkrange.extract._model import Emit
 __all__ = ["nearest_label", "scan_at_signs", "scan_telegram_links", "telegram_handle_reason"]
 
 _AT_DEFANGED = re.compile(rb"[\[({] ?at ?[\])}]")
+# "@" and "." written as HTML character references, as pages do to hide addresses from
+# harvesters: "name&#64;host&#46;org" (a browser shows "name@host.org").
+_AT_ENTITY = re.compile(rb"&(?:#0*64|#x0*40|commat);")
+_DOT_DEFANGED = rb"[ \t]?[\[({](?:\.|dot)[\])}][ \t]?|&(?:#0*46|#x0*2e|period);"
 _LOCAL_REVERSED = re.compile(rb"[a-z0-9._%+\-]{1,65}")
 _LOCAL_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789._%+-")
-_DOT = rb"(?:\.|[ \t]?[\[({](?:\.|dot)[\])}][ \t]?)"
+_DOT = rb"(?:\.|" + _DOT_DEFANGED + rb")"
 _DOMAIN = re.compile(
     rb"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?" + _DOT + rb"){1,8}+[a-z]{2,24}(?![a-z0-9])"
 )
@@ -135,7 +139,7 @@ def scan_at_signs(low: bytes, emit: Emit) -> None:
     """E-mail and XMPP addresses and labelled Telegram handles, anchored on "@" and "[at]"."""
     floor = 0
     for at, after in _at_signs(low):
-        if after - at > 1:  # "[at]" may stand between spaces: "name [at] host [dot] org"
+        if after - at > 1 and low[at] != ord("&"):  # "[at]" may stand between spaces
             at -= low[at - 1 : at] == b" "
             after += low[after : after + 1] == b" "
         local = None
@@ -163,15 +167,19 @@ def _at_signs(low: bytes) -> list[tuple[int, int]]:
     while pos >= 0:
         spans.append((pos, pos + 1))
         pos = low.find(b"@", pos + 1)
+    defanged = len(spans)
     if b"at]" in low or b"at)" in low or b"at}" in low or b"at ]" in low or b"at )" in low:
         spans.extend(m.span() for m in _AT_DEFANGED.finditer(low))
+    if b"&#" in low or b"&commat;" in low:
+        spans.extend(m.span() for m in _AT_ENTITY.finditer(low))
+    if len(spans) > defanged:
         spans.sort()
     return spans
 
 
 def _address(low: bytes, start: int, at: int, after: int, end: int, floor: int, emit: Emit) -> None:
     local = low[start:at].decode("ascii")
-    host = re.sub(rb"[ \t]?[\[({](?:\.|dot)[\])}][ \t]?", b".", low[after:end]).decode("ascii")
+    host = re.sub(_DOT_DEFANGED, b".", low[after:end]).decode("ascii")
     if host.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
         return
     normalized = f"{local}@{host}"

@@ -32,6 +32,7 @@ class OutputFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     """Attach this component's commands to the root app."""
     app.command("extract")(extract)
+    __import__("darkrange.extract.parse_cmd", fromlist=["register_parse"]).register_parse(app)
 
 
 _KIND_HELP = f"Only these kinds (repeatable): {', '.join(KINDS)}."
