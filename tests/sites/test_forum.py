@@ -3,6 +3,7 @@ the login wall, bad requests; one test through a real uvicorn server."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html import unescape
@@ -199,6 +200,9 @@ def test_login_wall_and_captcha_from_sites_json(tmp_path_factory: pytest.TempPat
     world = tiny_world(tmp_path_factory)
     site = next(s for s in load_sites(world) if s.kind == "forum")
     assert site.extra["anti_crawl"]["login_wall"] is True
+    # the world's settings, but always up: downtime windows follow the wall clock
+    always_up = {**site.extra["anti_crawl"], "uptime": 1.0}
+    site = dataclasses.replace(site, extra={**site.extra, "anti_crawl": always_up})
     app = build_app(SiteContext(world, site, RangeClock(0)))
     with serve(app) as base, httpx.Client(base_url=base, headers={"user-agent": "t/1"}) as c:
         first = c.get("/")

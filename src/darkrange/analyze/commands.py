@@ -29,6 +29,9 @@ classify_app = typer.Typer(
 def register(app: typer.Typer) -> None:
     """Attach this component's commands to the root app."""
     app.add_typer(classify_app, name="classify")
+    __import__("darkrange.analyze.link", fromlist=["_"]).register_link(app)
+    __import__("darkrange.analyze.watch", fromlist=["_"]).register_watch(app)
+    __import__("darkrange.analyze.search", fromlist=["_"]).register_search(app)
 
 
 def _progress() -> Progress:
