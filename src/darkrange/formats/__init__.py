@@ -17,7 +17,13 @@ from darkrange.formats._ethereum import eip55_checksum, eth_check
 from darkrange.formats._keccak import keccak256
 from darkrange.formats._monero import MoneroAddress, monero_decode, monero_encode
 from darkrange.formats._onion import onion_from_pubkey, onion_pubkey, onion_valid
-from darkrange.formats._openpgp import PublicKey, armor_decode, crc24, parse_public_keys
+from darkrange.formats._openpgp import (
+    PublicKey,
+    armor_decode,
+    crc24,
+    parse_public_keys,
+    split_packets,
+)
 
 __all__ = [
     "Encoding",
@@ -42,4 +48,5 @@ __all__ = [
     "parse_public_keys",
     "segwit_decode",
     "segwit_encode",
+    "split_packets",
 ]

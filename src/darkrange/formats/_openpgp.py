@@ -130,7 +130,7 @@ def armor_decode(body: str) -> tuple[bytes, bool | None]:
     return data, None if crc is None else crc24(data) == crc
 
 
-def _packets(data: bytes) -> list[tuple[int, bytes]]:
+def split_packets(data: bytes) -> list[tuple[int, bytes]]:
     """Split a packet stream into (tag, body); old and new packet formats."""
     out: list[tuple[int, bytes]] = []
     pos, end = 0, len(data)
@@ -271,7 +271,7 @@ def parse_public_keys(data: bytes) -> list[PublicKey]:
             version, primary = current
             keys.append(_primary(version, primary, user_ids, subkeys))
 
-    for tag, body in _packets(data):
+    for tag, body in split_packets(data):
         if tag == _TAG_PUBLIC_KEY:
             close()
             current, user_ids, subkeys = (body[0] if body else 0, _key(body)), [], []

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from darkrange.errors import FormatError
-from darkrange.formats import armor_decode, parse_public_keys
+from darkrange.formats import armor_decode, parse_public_keys, split_packets
 
 __all__ = ["KeyFacts", "read_key"]
 
@@ -54,7 +54,7 @@ def read_key(armored: str) -> KeyFacts | None:
 
 def _certifiers(data: bytes) -> set[str]:
     out: set[str] = set()
-    for tag, body in _packets(data):
+    for tag, body in split_packets(data):
         certification = len(body) > 4 and body[0] in (4, 5, 6) and body[1] in _CERTIFICATIONS
         if tag == _TAG_SIGNATURE and certification:
             out |= _issuers(body)
@@ -93,34 +93,5 @@ def _subpackets(area: bytes) -> list[tuple[int, bytes]]:
         if length == 0 or pos + length > len(area):
             break
         out.append((area[pos] & 0x7F, area[pos + 1 : pos + length]))
-        pos += length
-    return out
-
-
-def _packets(data: bytes) -> list[tuple[int, bytes]]:
-    """(tag, body) of each packet; stops quietly at damage (parse_public_keys already vetted
-    the key packets)."""
-    out, pos = [], 0
-    while pos < len(data):
-        head = data[pos]
-        if not head & 0x80:
-            break
-        if head & 0x40:
-            tag, first = head & 0x3F, data[pos + 1] if pos + 1 < len(data) else 0
-            if first < 192:
-                length, pos = first, pos + 2
-            elif first < 224 and pos + 2 < len(data):
-                length, pos = ((first - 192) << 8) + data[pos + 2] + 192, pos + 3
-            elif first == 255:
-                length, pos = int.from_bytes(data[pos + 2 : pos + 6], "big"), pos + 6
-            else:
-                break  # partial lengths never occur in key material
-        else:
-            tag, size = (head >> 2) & 0x0F, 1 << (head & 0x03)
-            if head & 0x03 == 3:
-                break
-            length = int.from_bytes(data[pos + 1 : pos + 1 + size], "big")
-            pos += 1 + size
-        out.append((tag, data[pos : pos + length]))
         pos += length
     return out
