@@ -57,10 +57,24 @@ def prepared(tmp_path_factory: pytest.TempPathFactory, signed_package: tuple[Pat
     (root / "partner.json").write_text(
         json.dumps({"type": "bundle", "id": "bundle--x", "objects": []})
     )
+    (root / "trace.json").write_text(json.dumps(TRACE))
     return root
 
 
 C, L, SUP = CASE_ROLES, LEADS, {"supervisor"}
+# the shape `darkrange chain trace --format json` writes
+TRACE = {
+    "start": {"kind": "address", "value": "bc1qexample"},
+    "direction": "forward",
+    "model": "haircut",
+    "hops": 2,
+    "start_value_sat": 150000,
+    "truncated": False,
+    "links": [
+        {"hop": 1, "txid": "ab" * 32, "time": "2030-01-02T03:04:05Z", "value": 150000},
+        {"hop": 2, "txid": "cd" * 32, "time": "2030-01-03T03:04:05Z", "value": 149000},
+    ],
+}
 # command -> (its arguments, {d} standing for the run's folder; the roles allowed to run it)
 COMMANDS: dict[str, tuple[str, set[str]]] = {
     "case create": (
@@ -76,6 +90,9 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
     "case add-person": ("case add-person 1 --category suspect --name X", C),
     "case add-account": (f"case add-account 1 --site {ONION_A} --handle h", C),
     "case add-selector": ("case add-selector 1 --kind btc --value bc1q", C),
+    "case add-site": (f"case add-site 1 --onion {ONION_B} --name Alpha --kind market", C),
+    "case add-listing": ("case add-listing 1 --account 1 --url http://x.onion/l/1 --title T", C),
+    "case add-trace": ("case add-trace 1 {d}/trace.json --title 'buyer to vendor'", C),
     "case add-note": ("case add-note 1 --text t --kind fact --eval B2", C),
     "case suggest-identity": (
         "case suggest-identity 1 --account 1 --account 2 --score 0.5 --method m",
@@ -139,6 +156,7 @@ def test_every_role_against_every_command(
         run.mkdir()
         shutil.copyfile(prepared / "cases.db", run / "cases.db")
         shutil.copyfile(prepared / "partner.json", run / "partner.json")
+        shutil.copyfile(prepared / "trace.json", run / "trace.json")
         shutil.copyfile(signed_package[0], run / "ironside.wacz")
         shutil.copyfile(signed_package[1], run / "agency.key")
         monkeypatch.setenv("DARKRANGE_DATABASE_URL", f"sqlite:///{run / 'cases.db'}")
@@ -274,3 +292,42 @@ def test_a_scripted_investigation(
     assert main(["audit", "verify", "--db", db]) == 2
     assert "broken at seq 6" in capsys.readouterr().err
     assert key
+
+
+def test_toolkit_findings_go_into_a_case(
+    prepared: Path,
+    tmp_path: Path,
+    as_user: Callable[[str], None],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy import select
+
+    from darkrange.case._schema_items import Listing, Trace
+
+    shutil.copyfile(prepared / "cases.db", tmp_path / "cases.db")
+    monkeypatch.setenv("DARKRANGE_DATABASE_URL", f"sqlite:///{tmp_path / 'cases.db'}")
+    as_user("ana")
+    good = tmp_path / "trace.json"
+    good.write_text(json.dumps(TRACE))
+    assert main(["case", "add-trace", "1", str(good)]) == 0
+    listing = ["case", "add-listing", "1", "--account", "1", "--url", "http://x.onion/l/9"]
+    assert main([*listing, "--title", "Glock 19", "--seen", "2030-01-02T03:00"]) == 0
+    capsys.readouterr()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"links": [{"hop": 1}]}))
+    assert main(["case", "add-trace", "1", str(bad)]) != 0
+    assert "link 0 has no txid" in capsys.readouterr().err
+    bad.write_text("{not json")
+    assert main(["case", "add-trace", "1", str(bad)]) != 0
+    assert "not JSON" in capsys.readouterr().err
+    assert main([*listing, "--title", "x", "--seen", "yesterday"]) != 0
+    assert "--seen wants an ISO date" in capsys.readouterr().err
+    store = Store(f"sqlite:///{tmp_path / 'cases.db'}", ManualClock(START))
+    with store.session() as session:
+        traces = session.execute(select(Trace)).scalars().all()
+        listings = session.execute(select(Listing)).scalars().all()
+        assert [t.title for t in traces] == ["forward trace of address bc1qexample"]
+        assert [h["txid"] for h in traces[0].hops] == ["ab" * 32, "cd" * 32]
+        assert [(x.title, x.seen is not None) for x in listings] == [("Glock 19", True)]
+    store.close()

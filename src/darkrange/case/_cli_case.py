@@ -384,4 +384,4 @@ def evidence_copy(
     out.print(f"working copy at {out_file}")
 
 
-from darkrange.case import _cli_rights  # noqa: E402,F401  (attaches retention and disclosure)
+from darkrange.case import _cli_items, _cli_rights  # noqa: E402,F401  (attach more commands)
