@@ -3,6 +3,7 @@ consultation without justification is refused; the signed export checks out."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -168,3 +169,32 @@ def test_export_refuses_a_broken_chain(store: Store, tmp_path: Path) -> None:
     with pytest.raises(StateError, match="does not verify"), store.acting("aud") as actor:
         export_audit(actor, load_private_key(key), tmp_path / "audit.json")
     assert not (tmp_path / "audit.json").exists()
+
+
+def test_timestamped_export_verifies_and_a_changed_token_or_document_fails(
+    store: Store, tmp_path: Path
+) -> None:
+    from darkrange.collect.evidence import request_timestamp
+    from tests.collect.test_evidence_tsa import authority
+
+    _filled(store)
+    key, pub = generate_key(tmp_path / "agency.key")
+    out = tmp_path / "audit.json"
+    with authority() as url, store.acting("aud") as actor:
+        doc = export_audit(
+            actor, load_private_key(key), out, None, lambda h: request_timestamp(url, h)
+        )
+    assert doc["timestamp"]["authority"].startswith("CN=Test TSA")
+    assert verify_export(out, load_public_key(pub)).ok
+
+    stamped = json.loads(out.read_text())
+    moved = dict(stamped, exported_by="someone else")
+    (tmp_path / "moved.json").write_text(json.dumps(moved))
+    with pytest.raises(FormatError, match="RFC 3161 timestamp does not match"):
+        verify_export(tmp_path / "moved.json", load_public_key(pub))
+    token = bytearray(base64.b64decode(stamped["timestamp"]["rfc3161"]))
+    token[-5] ^= 1
+    stamped["timestamp"]["rfc3161"] = base64.b64encode(bytes(token)).decode()
+    (tmp_path / "token.json").write_text(json.dumps(stamped))
+    with pytest.raises(FormatError, match="RFC 3161 timestamp"):
+        verify_export(tmp_path / "token.json", load_public_key(pub))

@@ -1,14 +1,18 @@
 """The audit log exported for a supervisory authority (R1): JSON, signed with ed25519.
 
 The document holds every entry with its hash and the chain head; the signature covers the
-canonical JSON of everything but itself. `verify_export` checks the signature against a
-trusted key and re-walks the chain; a partial export (one case) re-hashes each entry alone.
+canonical JSON of everything but itself. An optional RFC 3161 token from a time-stamping
+authority covers the signed document (everything but the token), so the export provably existed
+at that time. `verify_export` checks the token when present, the signature against a trusted key
+and re-walks the chain; a partial export (one case) re-hashes each entry alone.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +34,34 @@ def _key_b64(key: Ed25519PublicKey) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
+def _imprint(doc: dict[str, Any]) -> bytes:
+    return hashlib.sha256(canonical(doc)).digest()
+
+
+def _timestamp(doc: dict[str, Any], stamper: Callable[[bytes], bytes]) -> dict[str, str]:
+    from darkrange.collect.evidence import verify_token
+
+    token = stamper(_imprint(doc))
+    stamp = verify_token(token, _imprint(doc))
+    return {
+        "rfc3161": base64.b64encode(token).decode("ascii"),
+        "time": stamp.time.isoformat(),
+        "authority": stamp.authority,
+    }
+
+
 def export_audit(
-    actor: Actor, key: Ed25519PrivateKey, out: Path, case_id: int | None = None
+    actor: Actor,
+    key: Ed25519PrivateKey,
+    out: Path,
+    case_id: int | None = None,
+    stamper: Callable[[bytes], bytes] | None = None,
 ) -> dict[str, Any]:
-    """Write the signed export; refuses to export a chain that does not verify."""
+    """Write the signed export; refuses to export a chain that does not verify.
+
+    `stamper` (such as `lambda h: request_timestamp(url, h)`) returns an RFC 3161 token for a
+    SHA-256 imprint; it is asked after signing, so the token covers the signature too.
+    """
     from darkrange.collect.evidence import fingerprint
 
     require(actor, "audit.export")
@@ -61,6 +89,8 @@ def export_audit(
         "fingerprint": fingerprint(public),
         "value": base64.b64encode(key.sign(canonical(doc))).decode("ascii"),
     }
+    if stamper is not None:
+        doc["timestamp"] = _timestamp(doc, stamper)
     out.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     record(
         actor,
@@ -73,9 +103,22 @@ def export_audit(
     return doc
 
 
+def _check_timestamp(path: Path, doc: dict[str, Any], timestamp: Any) -> None:
+    from darkrange.collect.evidence import verify_token
+
+    try:
+        token = base64.b64decode(timestamp["rfc3161"], validate=True)
+        verify_token(token, _imprint(doc))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FormatError(f"{path}: the RFC 3161 timestamp does not match ({exc})") from None
+
+
 def verify_export(path: Path, trusted: Ed25519PublicKey) -> ChainVerdict:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        timestamp = doc.pop("timestamp", None)
+        if timestamp is not None:
+            _check_timestamp(path, doc, timestamp)
         signature = doc.pop("signature")
         value = base64.b64decode(signature["value"], validate=True)
     except FileNotFoundError:

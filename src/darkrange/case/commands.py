@@ -159,19 +159,24 @@ def audit_export(
         Path, typer.Option("--key", help="Agency ed25519 key (darkrange evidence keygen).")
     ],
     case: Annotated[int | None, typer.Option("--case", help="Only this case's entries.")] = None,
+    tsa: Annotated[
+        str | None, typer.Option("--tsa", help="RFC 3161 time-stamping authority URL.")
+    ] = None,
     db: Db = None,
     user: User = None,
 ) -> None:
     """Export the audit log signed (ed25519) for a supervisory authority (auditors)."""
     from darkrange.case._export import export_audit
-    from darkrange.collect.evidence import load_private_key
+    from darkrange.collect.evidence import load_private_key, request_timestamp
 
     private = load_private_key(key)
+    stamper = (lambda imprint: request_timestamp(tsa, imprint)) if tsa else None
     with acting(db, user) as actor:
-        doc = export_audit(actor, private, out_file, case)
+        doc = export_audit(actor, private, out_file, case, stamper)
+    stamped = f", timestamped {doc['timestamp']['time']}" if "timestamp" in doc else ""
     out.print(
         f"wrote {out_file}: {len(doc['entries'])} entries, "
-        f"signed by {doc['signature']['fingerprint']}"
+        f"signed by {doc['signature']['fingerprint']}{stamped}"
     )
 
 
