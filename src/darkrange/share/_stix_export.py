@@ -2,8 +2,9 @@
 
 Every object gets a deterministic id (uuid5 of the agency and case id plus the item's key;
 observables use STIX's own SCO id rule), the case's TLP 2.0 marking and a handling-code
-statement marking. Each darkrange item rides on one carrier object with an `x_darkrange_*`
-property, so `from_stix` gets the case back field by field; see docs/formats/exports.md.
+statement marking (the frame: _stix_bundle). Each darkrange item rides on one carrier object
+with an `x_darkrange_*` property, so `from_stix` gets the case back field by field; see
+docs/formats/exports.md.
 """
 
 from __future__ import annotations
@@ -36,20 +37,16 @@ from darkrange.share._snapshot import (
     Wallet,
 )
 from darkrange.share._stix_base import (
-    CUSTOM_SCOS,
-    DARKRANGE_NS,
-    HANDLING_MARKING_IDS,
     custom_sco_definitions,
     handling_marking,
     pattern_literal,
-    sco_id,
     sco_type,
     timestamp,
     with_properties_extension,
 )
+from darkrange.share._stix_bundle import BundleFrame, account_props, provenance
 
 SUGGESTED_MAX_CONFIDENCE = 29  # the top of STIX's "low" band: never more for a suggestion
-FORMAT_VERSION = "1"
 
 
 def to_stix(
@@ -75,93 +72,7 @@ def to_stix(
     return _Bundle(shared, now or datetime.now(UTC), pseudonymised=pseudonymise).build()
 
 
-class _Bundle:
-    def __init__(self, snap: CaseSnapshot, now: datetime, *, pseudonymised: bool) -> None:
-        self.snap = snap
-        self.case = snap.case
-        self.ns = uuid.uuid5(DARKRANGE_NS, f"{self.case.owner_agency}\x00{self.case.id}")
-        self.now = timestamp(now)
-        self.created = timestamp(self.case.created) if self.case.created else self.now
-        self.tlp = TLP_MARKING_IDS[self.case.tlp]
-        self.agency = self.sdo_id("identity", "agency")
-        self.pseudonymised = pseudonymised
-        self.objects: dict[str, dict[str, Any]] = {}
-        self.handling_used: set[str] = set()
-        self.actors = {p.id for p in snap.persons if p.category in ("suspect", "convicted")}
-
-    # ids and common properties
-
-    def sdo_id(self, kind: str, key: str) -> str:
-        return f"{kind}--{uuid.uuid5(self.ns, f'{kind}/{key}')}"
-
-    def markings(self, handling: str) -> list[str]:
-        self.handling_used.add(handling)
-        return [self.tlp, HANDLING_MARKING_IDS[handling]]
-
-    def sdo(self, kind: str, key: str, ev: Evaluation, **props: Any) -> dict[str, Any]:
-        obj: dict[str, Any] = {
-            "type": kind,
-            "spec_version": "2.1",
-            "id": self.sdo_id(kind, key),
-            "created": self.created,
-            "modified": max(self.now, self.created),
-            "created_by_ref": self.agency,
-            "object_marking_refs": self.markings(ev.handling),
-            "x_darkrange_evaluation": evaluation_json(ev),
-        }
-        obj.update({k: v for k, v in props.items() if v not in (None, "", [], {})})
-        self.objects[obj["id"]] = obj
-        return obj
-
-    def sco(self, sco_kind: str, **props: Any) -> str:
-        oid = sco_id(sco_kind, props)
-        if oid not in self.objects:
-            obj: dict[str, Any] = {"type": sco_kind, "spec_version": "2.1", "id": oid, **props}
-            if sco_kind in CUSTOM_SCOS:
-                obj["extensions"] = {CUSTOM_SCOS[sco_kind]: {"extension_type": "new-sco"}}
-            obj["object_marking_refs"] = self.markings(self.case.handling)
-            self.objects[oid] = obj
-        return oid
-
-    def rel(
-        self, src: str, kind: str, dst: str, key: str, ev: Evaluation, **props: Any
-    ) -> dict[str, Any]:
-        return self.sdo(
-            "relationship", key, ev, relationship_type=kind, source_ref=src, target_ref=dst, **props
-        )
-
-    # references between items
-
-    def person_ref(self, pid: str) -> str:
-        kind = "threat-actor" if pid in self.actors else "identity"
-        return self.sdo_id(kind, f"person/{pid}")
-
-    def account_ref(self, a: Account) -> str:
-        return sco_id("user-account", _account_props(a))
-
-    def item_ref(self, ref: str) -> str:
-        kind, _, item = ref.partition(":")
-        accounts = {a.id: a for a in self.snap.accounts}
-        identities = {i.id: i for i in self.snap.identities}
-        if kind == "person":
-            return self.person_ref(item)
-        if kind == "account":
-            return self.account_ref(accounts[item])
-        if kind == "identity":
-            carrier = "note" if identities[item].status == "confirmed" else "opinion"
-            return self.sdo_id(carrier, f"identity/{item}")
-        carriers = {
-            "site": "infrastructure",
-            "listing": "observed-data",
-            "selector": "indicator",
-            "wallet": "grouping",
-            "trace": "grouping",
-            "note": "note",
-        }
-        if kind in carriers:
-            return self.sdo_id(carriers[kind], f"{kind}/{item}")
-        return self.sdo_id("grouping", "case")  # evidence lives on the case
-
+class _Bundle(BundleFrame):
     # the build
 
     def build(self) -> dict[str, Any]:
@@ -211,7 +122,7 @@ class _Bundle:
             "actor_type": p.actor_type,
             "member_of": p.member_of,
             "description": p.description,
-            **_provenance(p.provenance),
+            **provenance(p.provenance),
         }
         key = f"person/{p.id}"
         label = p.category.replace("_", "-")
@@ -260,14 +171,14 @@ class _Bundle:
                 "onion": s.onion,
                 "name": s.name,
                 "kind": s.kind,
-                **_provenance(s.provenance),
+                **provenance(s.provenance),
             },
         )
         domain = self.sco("domain-name", value=s.onion)
         self.rel(infra["id"], "consists-of", domain, f"site-domain/{s.id}", s.evaluation)
 
     def account(self, a: Account) -> None:
-        props = _account_props(a)
+        props = account_props(a)
         oid = self.sco("user-account", **props, display_name=a.handle)
         self.objects[oid]["object_marking_refs"] = self.markings(a.evaluation.handling)
         self.objects[oid]["x_darkrange_account"] = {
@@ -277,7 +188,7 @@ class _Bundle:
             "person_id": a.person_id,
             "url": a.url,
             "evaluation": evaluation_json(a.evaluation),
-            **_provenance(a.provenance),
+            **provenance(a.provenance),
         }
         if a.person_id is not None:
             owner = self.person_ref(a.person_id)
@@ -302,7 +213,7 @@ class _Bundle:
                 "category": x.category,
                 "price": x.price,
                 "seen": timestamp(x.seen) if x.seen else None,
-                **_provenance(x.provenance),
+                **provenance(x.provenance),
             },
         )
 
@@ -320,7 +231,7 @@ class _Bundle:
             "source_url": s.source_url,
             "first_seen": timestamp(s.first_seen) if s.first_seen else None,
             "account_id": s.account_id,
-            **_provenance(s.provenance),
+            **provenance(s.provenance),
         }
         od = self.sdo(
             "observed-data",
@@ -388,7 +299,7 @@ class _Bundle:
                 "chain": w.chain,
                 "tags": list(w.tags),
                 "person_id": w.person_id,
-                **_provenance(w.provenance),
+                **provenance(w.provenance),
             },
         )
         if w.person_id is not None:
@@ -425,7 +336,7 @@ class _Bundle:
                 "chain": t.chain,
                 "picture": t.picture,
                 "hops": hops,
-                **_provenance(t.provenance),
+                **provenance(t.provenance),
             },
         )
 
@@ -461,7 +372,7 @@ class _Bundle:
             "person_id": i.person_id,
             "confirmed_by": i.confirmed_by,
             "confirmed_at": timestamp(i.confirmed_at) if i.confirmed_at else None,
-            **_provenance(i.provenance),
+            **provenance(i.provenance),
         }
         why = "; ".join(f"{e.kind} ({e.score:.2f}): {e.explanation}" for e in i.evidence)
         key = f"identity/{i.id}"
@@ -509,71 +420,6 @@ class _Bundle:
                 "author": n.author,
                 "created": timestamp(n.created) if n.created else None,
                 "about": list(n.about),
-                **_provenance(n.provenance),
+                **provenance(n.provenance),
             },
         )
-
-    def grouping(self) -> dict[str, Any]:
-        case = self.case
-        snap = self.snap
-        refs = [oid for oid in self.objects if oid != self.agency]
-        evidence = [
-            {
-                **{k: v for k, v in asdict(e).items() if k not in ("evaluation", "provenance")},
-                "captured_at": timestamp(e.captured_at) if e.captured_at else None,
-                "evaluation": evaluation_json(e.evaluation),
-                **_provenance(e.provenance),
-            }
-            for e in snap.evidence
-        ]
-        custody = [{**asdict(c), "time": timestamp(c.time)} for c in snap.custody]
-        grouping = self.sdo(
-            "grouping",
-            "case",
-            Evaluation(source="A", information=1, handling=case.handling),
-            name=case.title,
-            description=case.description or case.purpose,
-            context="suspicious-activity",
-            object_refs=refs or [self.agency],
-            external_references=[
-                {
-                    "source_name": "darkrange-evidence",
-                    "external_id": e.file_name,
-                    "description": e.description or f"Evidence package {e.file_name}",
-                    "hashes": {"SHA-256": e.sha256},
-                }
-                for e in snap.evidence
-            ],
-            x_darkrange_case={
-                "format_version": FORMAT_VERSION,
-                "id": case.id,
-                "title": case.title,
-                "purpose": case.purpose,
-                "legal_basis": case.legal_basis,
-                "tlp": case.tlp,
-                "pap": case.pap,
-                "handling": case.handling,
-                "owner_agency": case.owner_agency,
-                "created": timestamp(case.created) if case.created else None,
-                "description": case.description,
-                "pseudonymised": self.pseudonymised,
-            },
-            x_darkrange_evidence=evidence,
-            x_darkrange_custody=custody,
-            x_darkrange_methods=[asdict(m) for m in snap.methods],
-        )
-        del self.objects[grouping["id"]]
-        return grouping
-
-
-def _account_props(a: Account) -> dict[str, Any]:
-    return {"user_id": f"{a.handle}@{a.site}", "account_login": a.handle}
-
-
-def _provenance(p: object) -> dict[str, Any]:
-    if p is None:
-        return {}
-    data = asdict(p)  # type: ignore[call-overload]
-    if data.get("imported_at") is not None:
-        data["imported_at"] = timestamp(data["imported_at"])
-    return {"provenance": data}
