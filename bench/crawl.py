@@ -67,6 +67,18 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    """CPU seconds (user + system) this process has used: less sensitive to load than wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _proc_cpu_s(pid: int) -> float:
+    """CPU seconds another process (the shim) has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # -- the crawlers, each run as a child process ------------------------------------------------
 
 
@@ -86,14 +98,17 @@ def child_darkrange(spec: dict[str, Any]) -> dict[str, Any]:
         }
     )
     capture = CaptureInfo(collector="bench", case="bench", legal_basis="benchmark on a range")
+    cpu = _cpu_s()
     start = time.perf_counter()
     report = run_crawl(
         Path(spec["out"]), spec["seeds"], spec["proxy"], config, load_vault(None), capture
     )
     seconds = time.perf_counter() - start
+    cpu = _cpu_s() - cpu
     warc = sum(p.stat().st_size for p in (Path(spec["out"]) / "warc").glob("*.warc.gz"))
     return {"pages": report.pages, "bytes": report.bytes, "errors": report.errors,
-            "seconds": seconds, "peak_mib": _peak_mib(), "warc_bytes": warc}  # fmt: skip
+            "seconds": seconds, "cpu_s": cpu, "peak_mib": _peak_mib(),
+            "warc_bytes": warc}  # fmt: skip
 
 
 def child_scrapy(spec: dict[str, Any]) -> dict[str, Any]:
@@ -146,10 +161,12 @@ def child_scrapy(spec: dict[str, Any]) -> dict[str, Any]:
         }
     )
     process.crawl(SiteSpider)
+    cpu = _cpu_s()
     start = time.perf_counter()
     process.start()
     seconds = time.perf_counter() - start
-    return {**counts, "errors": 0, "seconds": seconds, "peak_mib": _peak_mib()}
+    cpu = _cpu_s() - cpu
+    return {**counts, "errors": 0, "seconds": seconds, "cpu_s": cpu, "peak_mib": _peak_mib()}
 
 
 # -- the shim: an HTTP proxy that forwards over SOCKS5 -----------------------------------------
@@ -300,6 +317,7 @@ def run_child(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
         raise SystemExit(f"{kind} crawl failed: {proc.stderr.strip()[-3000:]}")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     result["pages_per_s"] = result["pages"] / result["seconds"]
+    result["cpu_s_per_1000"] = 1000 * result["cpu_s"] / result["pages"]
     return result
 
 
@@ -336,7 +354,10 @@ def measure(args: argparse.Namespace, world: Path, tmp: Path) -> dict[str, Any]:
                 print(f"round {n + 1}: {kind} ...", flush=True)
                 out = tmp / f"{kind}-{n}"
                 extra = {"out": str(out), "proxy": f"socks5h://{socks}", "http_proxy": http_proxy}
-                runs[kind].append(run_child(kind, {**spec, **extra}))
+                shim_cpu = _proc_cpu_s(shim.pid)
+                run = run_child(kind, {**spec, **extra})
+                run["shim_cpu_s"] = _proc_cpu_s(shim.pid) - shim_cpu
+                runs[kind].append(run)
         urls = crawled_urls(tmp / "darkrange-0", 600)
         via_socks = asyncio.run(fetch_all(urls, f"socks5://{socks}", args.concurrency))
         via_shim = asyncio.run(fetch_all(urls, http_proxy, args.concurrency))
@@ -351,6 +372,7 @@ def measure(args: argparse.Namespace, world: Path, tmp: Path) -> dict[str, Any]:
 
 
 def _best(runs: list[dict[str, Any]], key: str) -> float:
+    """The best round: the fastest, or the least CPU or memory."""
     return (
         max(float(r[key]) for r in runs)
         if key == "pages_per_s"
@@ -395,6 +417,10 @@ def main() -> int:
     table.append(["pages per second (best of rounds)", f"{_best(dr, 'pages_per_s'):.0f}",
                   f"{_best(sc, 'pages_per_s'):.0f}", f"{ratio:.2f}x"])  # fmt: skip
     table.append(["pages crawled", str(dr[0]["pages"]), str(sc[0]["pages"]), ""])
+    dr_cpu, sc_cpu = _best(dr, "cpu_s_per_1000"), _best(sc, "cpu_s_per_1000")
+    shim_cpu = min(1000 * r["shim_cpu_s"] / r["pages"] for r in sc)
+    table.append(["CPU seconds per 1,000 pages (lower is better)", f"{dr_cpu:.1f}",
+                  f"{sc_cpu:.1f} (+ shim {shim_cpu:.1f})", f"{dr_cpu / sc_cpu:.2f}x"])  # fmt: skip
     table.append(["peak memory, MiB", f"{_best(dr, 'peak_mib'):.0f}",
                   f"{_best(sc, 'peak_mib'):.0f} (+ shim {shim['peak_mib']:.0f})",
                   f"{_best(dr, 'peak_mib') / _best(sc, 'peak_mib'):.2f}x"])  # fmt: skip

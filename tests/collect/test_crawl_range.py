@@ -361,3 +361,70 @@ def test_sigkill_ten_times_then_resume_equals_uninterrupted(
     assert set(got) == set(expected)
     assert max(got.values()) == 1, [u for u, n in got.items() if n > 1]
     assert {u for u, _, _ in page_rows(out)} == {u for u, _, _ in page_rows(tmp_path / "whole")}
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").is_file(), reason="needs Debian's chromium")
+def test_screenshots_behind_login_are_png_resources_that_verify_and_are_packaged(
+    world: Path, crawl_range: Range, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    from darkrange.collect.evidence import (
+        build_package,
+        generate_key,
+        load_private_key,
+        verify_package,
+    )
+
+    market = sites(world)["market-1"]
+    shots = {"enabled": True, "timeout_s": 60.0}
+    crawl(tmp_path, crawl_range.socks, [f"http://{market['onion']}/"], "crawlbot03",
+          screenshots=shots, scope={"max_pages_per_site": 8})  # fmt: skip
+    out = tmp_path / "out"
+    pngs: dict[str, bytes] = {}
+    meta: dict[str, dict[str, str]] = {}
+    responses: set[str] = set()
+    for path in find_warcs(out):
+        assert verify_warc(path).ok, verify_warc(path).problems[:3]
+        with path.open("rb") as fh:
+            for rec in ArchiveIterator(fh):
+                rid = rec.rec_headers.get_header("WARC-Record-ID")
+                if rec.rec_type == "response":
+                    responses.add(rid)
+                elif rec.rec_type == "resource":
+                    assert rec.rec_headers.get_header("Content-Type") == "image/png"
+                    assert rec.rec_headers.get_header("WARC-Payload-Digest").startswith("sha256:")
+                    page = rec.rec_headers.get_header("WARC-Concurrent-To")
+                    assert page in responses  # the page's own response, earlier in the file
+                    pngs[rid] = rec.content_stream().read()
+                elif rec.rec_type == "metadata":
+                    text = rec.content_stream().read().decode()
+                    fields = dict(line.split(": ", 1) for line in text.splitlines())
+                    meta[rec.rec_headers.get_header("WARC-Concurrent-To")] = fields
+    import sqlite3
+
+    db = sqlite3.connect(out / "crawl-state.sqlite")
+    states = db.execute("SELECT status, COUNT(*) FROM shots GROUP BY status").fetchall()
+    db.close()
+    assert states == [("done", len(pngs))] and len(pngs) >= 3
+    for rid, png in pngs.items():
+        image = Image.open(io.BytesIO(png))
+        assert image.format == "PNG" and image.size[0] == 1280 and image.size[1] >= 200
+        assert len(image.convert("L").getcolors(1 << 16) or []) > 8  # drawn, not a blank frame
+        fields = meta[rid]
+        assert fields["javascript"] == "disabled"
+        # the identity's cookies got Chromium past the login wall: no redirect to /login
+        assert fields["final-url"] == fields["page-url"], fields
+    key, _ = generate_key(tmp_path / "agency.key")
+    package = tmp_path / "shots.wacz"
+    build_package(out, package, load_private_key(key))
+    report = verify_package(package)
+    assert report.ok, report.problems[:3]
+    with zipfile.ZipFile(package) as wacz:
+        index = wacz.read("indexes/index.cdx").decode()
+    shot_lines = [line for line in index.splitlines() if '"url":"urn:view:http' in line]
+    assert len(shot_lines) == len(pngs)
+    assert all('"mime":"image/png"' in line for line in shot_lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import time
 from pathlib import Path
@@ -47,6 +48,9 @@ def crawl(
     legal_basis: Annotated[str, typer.Option("--legal-basis", help="Legal basis.")] = "",
     collector: Annotated[str, typer.Option("--collector", help="Who collects.")] = "",
     quiet: Annotated[bool, typer.Option("--quiet", help="No live progress table.")] = False,
+    screenshots: Annotated[
+        bool, typer.Option("--screenshots", help="Full-page Chromium screenshot of each page.")
+    ] = False,
 ) -> None:
     """Crawl from seed URLs through a SOCKS proxy; every exchange goes to DIR/warc/."""
     from darkrange.collect.crawl import load_config, load_solver, load_vault, run_crawl
@@ -55,6 +59,9 @@ def crawl(
     if not proxy.startswith(("socks5h://", "socks5://")):
         raise InputError(f"--proxy wants socks5h://HOST:PORT, got {proxy!r}")
     settings = load_config(config)
+    if screenshots:
+        shots = dataclasses.replace(settings.screenshots, enabled=True)
+        settings = dataclasses.replace(settings, screenshots=shots)
     credentials = load_vault(vault)
     solver = load_solver(settings.captcha.solver)
     capture = CaptureInfo(

@@ -31,6 +31,11 @@ class HostFacts:
     mirror_done: bool = False
 
 
+def follow_page(verdict: Verdict, status: int, truncated: str) -> bool:
+    """A whole page answered 200: the kind whose links are followed and that is screenshot."""
+    return verdict.kind == PAGE and status == 200 and not truncated
+
+
 class Committer:
     def __init__(self, state: CrawlState, config: CrawlConfig, scope: ScopeRules) -> None:
         self.state = state
@@ -44,6 +49,7 @@ class Committer:
         self.queued_per_host: dict[str, int] = {}
         self.discovered: set[str] = set()  # onions linked but out of scope
         self.on_new: Callable[[QueuedUrl], None] = lambda item: None
+        self.shots = config.screenshots.enabled  # queue a screenshot of each HTML page
         self.bytes = 0
 
     def load(self) -> None:
@@ -106,7 +112,7 @@ class Committer:
     ) -> int:
         """Mark `item` fetched; returns how many new URLs were queued."""
         fingerprint = simhash(view.text) if view.text else 0
-        follow = verdict.kind == PAGE and status == 200 and not truncated
+        follow = follow_page(verdict, status, truncated)
         follow = self.near.add(item.host, fingerprint) and follow
         links = (
             self.links_to_queue(item, view, verdict) if follow or verdict.kind == REDIRECT else []
@@ -131,6 +137,8 @@ class Committer:
             before = self.state._seq
             self.state.enqueue(db, links)
             self.state.mark(db, ref.file, ref.offset + ref.length)
+            if self.shots and follow_page(verdict, status, truncated) and view.is_html:
+                self.state.want_shot(db, item.url, ref.record_id, ref.file)
             self._host_facts(item, view, fingerprint)
         self.bytes += size
         for n, (url, host, depth, redirects) in enumerate(links, start=1):

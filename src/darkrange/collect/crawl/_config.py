@@ -2,7 +2,8 @@
 
 Sections: `politeness` (concurrency, delays, retries), `limits` (what one page may cost),
 `scope` (which sites and paths), `traps` (canonical URLs and link caps), `identity` (user
-agent), `captcha` (solver plug-in, waiting), `mirrors` and `recipes` (login recipes per site).
+agent), `captcha` (solver plug-in, waiting), `mirrors`, `screenshots` (Chromium) and `recipes`
+(login recipes per site).
 docs/crawl.md describes every key.
 """
 
@@ -100,6 +101,16 @@ class Mirrors:
 
 
 @dataclass(frozen=True)
+class Screenshots:
+    enabled: bool = False  # `darkrange crawl --screenshots`
+    chromium: str = "/usr/bin/chromium"
+    timeout_s: float = 30.0  # one page: load and full-page screenshot
+    concurrency: int = 2  # pages rendered at once
+    width: int = 1280
+    height: int = 800  # the viewport; the screenshot is the full page
+
+
+@dataclass(frozen=True)
 class Recipe:
     """How to log in to one site; anything left out is found on the page (form discovery)."""
 
@@ -128,6 +139,7 @@ class CrawlConfig:
     identity: Identity = Identity()
     captcha: CaptchaSettings = CaptchaSettings()
     mirrors: Mirrors = Mirrors()
+    screenshots: Screenshots = Screenshots()
     recipes: tuple[Recipe, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
@@ -198,6 +210,9 @@ def _check(config: CrawlConfig) -> CrawlConfig:
     p, lim = config.politeness, config.limits
     if p.concurrency < 1 or p.per_site_concurrency < 1:
         raise FormatError("politeness: concurrency values must be at least 1")
+    shots = config.screenshots
+    if shots.timeout_s <= 0 or shots.concurrency < 1 or min(shots.width, shots.height) < 100:
+        raise FormatError("screenshots: timeout above 0, concurrency >= 1, sizes >= 100 px")
     if lim.max_body_bytes < 1024 or lim.max_decoded_bytes < 1024:
         raise FormatError("limits: byte limits must be at least 1024")
     if min(lim.connect_timeout_s, lim.read_timeout_s, lim.page_timeout_s) <= 0:
@@ -227,6 +242,7 @@ def parse_config(raw: object) -> CrawlConfig:
         "identity": Identity,
         "captcha": CaptchaSettings,
         "mirrors": Mirrors,
+        "screenshots": Screenshots,
     }
     unknown = set(raw) - set(sections) - {"recipes"}
     if unknown:

@@ -22,6 +22,7 @@ from darkrange.collect.crawl._pages import PageWork
 from darkrange.collect.crawl._resume import reconcile
 from darkrange.collect.crawl._scope import ScopeRules, canonical, host_of
 from darkrange.collect.crawl._session import Identity, SiteSession, proxy_for
+from darkrange.collect.crawl._shots import Camera, ShotWork
 from darkrange.collect.crawl._state import CrawlState, QueuedUrl
 from darkrange.collect.crawl._vault import Vault
 from darkrange.collect.evidence import CaptureInfo, RecordRef, WarcWriter
@@ -30,7 +31,7 @@ from darkrange.errors import InputError
 __all__ = ["CrawlStats", "Crawler", "Progress"]
 
 
-class Crawler(PageWork):
+class Crawler(PageWork, ShotWork):
     def __init__(
         self,
         folder: Path,
@@ -64,6 +65,8 @@ class Crawler(PageWork):
         self.stats = CrawlStats()
         self.crawl_id = self._crawl_id()
         self.recovered = 0
+        self.camera: Camera | None = None
+        self.crawling = True
 
     def _crawl_id(self) -> str:
         known = self.state.get_meta("crawl_id")
@@ -80,7 +83,11 @@ class Crawler(PageWork):
         self.commit.load()
         self.commit.load_facts()
         self.recovered = reconcile(
-            self.state, self.folder, self._replay, self.config.limits.max_body_bytes
+            self.state,
+            self.folder,
+            self._replay,
+            self.config.limits.max_body_bytes,
+            self._shot_recovered,
         )
         for host in self.seed_hosts:
             self.scope.add_site(host)
@@ -104,6 +111,9 @@ class Crawler(PageWork):
             run.delay = self.config.politeness.delay_s
             self.hosts[host] = run
         return run
+
+    def _session_of(self, host: str) -> SiteSession:
+        return self._host(host).session
 
     def _session(self, host: str) -> SiteSession:
         recipe = self.config.recipe_for(host)
@@ -218,10 +228,22 @@ class Crawler(PageWork):
     # the loop -------------------------------------------------------------------------------
     async def _run(self) -> None:
         self._open()
-        probes = [self._probe(self.hosts[h]) for h in self.seed_hosts if not self.hosts[h].probed]
-        await asyncio.gather(*probes)
-        self._resolve()
-        await self._schedule()
+        shooting = None
+        if self.config.screenshots.enabled:
+            self.camera = Camera(self.proxy, self.config.screenshots)
+            await self.camera.start()
+            shooting = asyncio.create_task(self._shoot_all())
+        try:
+            probes = [
+                self._probe(self.hosts[h]) for h in self.seed_hosts if not self.hosts[h].probed
+            ]
+            await asyncio.gather(*probes)
+            self._resolve()
+            await self._schedule()
+        finally:
+            self.crawling = False
+        if shooting is not None:
+            await shooting
 
     async def _schedule(self) -> None:
         loop = asyncio.get_running_loop()
@@ -230,6 +252,7 @@ class Crawler(PageWork):
         probing: set[asyncio.Task[None]] = set()
         while True:
             now = loop.time()
+            ready = []
             for run in list(self.hosts.values()):
                 if run.stopped or run.host in self.commit.alias:
                     continue
@@ -237,17 +260,8 @@ class Crawler(PageWork):
                     if not run.probing and run.queue:
                         probing.add(asyncio.create_task(self._probe(run)))
                     continue
-                while (
-                    run.queue
-                    and len(active) < p.concurrency
-                    and run.inflight < p.per_site_concurrency
-                    and now >= run.next_at
-                    and now >= run.backoff_until
-                ):
-                    item = run.pop()
-                    run.inflight += 1
-                    run.next_at = now + run.delay
-                    active.add(asyncio.create_task(self._task(run, item)))
+                ready.append(run)
+            self._start_pages(ready, active, now)
             if not active and not probing:
                 waiting = [
                     max(r.next_at, r.backoff_until)
@@ -274,6 +288,35 @@ class Crawler(PageWork):
                 probing -= done
                 self._resolve()
 
+    def _start_pages(
+        self, ready: list[HostRun], active: set[asyncio.Task[None]], now: float
+    ) -> None:
+        """Fill free slots one page per site per pass, sites with the most queued first.
+
+        Filling one site's slots before the next lets a site with a long queue start last and
+        finish alone at its per-site limit; longest queue first keeps every slot busy longer.
+        """
+        p = self.config.politeness
+        ready = sorted(ready, key=lambda r: (-len(r.queue), r.order))
+        while len(active) < p.concurrency:
+            started = False
+            for run in ready:
+                if len(active) >= p.concurrency:
+                    break
+                if (
+                    run.queue
+                    and run.inflight < p.per_site_concurrency
+                    and now >= run.next_at
+                    and now >= run.backoff_until
+                ):
+                    item = run.pop()
+                    run.inflight += 1
+                    run.next_at = now + run.delay
+                    active.add(asyncio.create_task(self._task(run, item)))
+                    started = True
+            if not started:
+                return
+
     async def _task(self, run: HostRun, item: QueuedUrl) -> None:
         try:
             await self._process(run, item)
@@ -281,6 +324,8 @@ class Crawler(PageWork):
             run.inflight -= 1
 
     async def _close(self) -> None:
+        if self.camera is not None:
+            await self.camera.close()
         for run in self.hosts.values():
             await run.session.close()
         if self.writer is not None:

@@ -51,6 +51,7 @@ class PageView:
     link_texts: dict[str, str] = field(default_factory=dict)
     refresh: tuple[float, str] | None = None
     forms: list[FormInfo] = field(default_factory=list)
+    is_html: bool = False
 
 
 def charset_of(content_type: str, body: bytes) -> str:
@@ -96,7 +97,7 @@ def analyse(
     except LookupError:
         text = part.decode("utf-8", "replace")
     tree = LexborHTMLParser(text)
-    view = PageView()
+    view = PageView(is_html=True)
     title = tree.css_first("title")
     view.title = title.text(strip=True)[:300] if title else ""
     root = tree.body or tree.root
@@ -145,7 +146,7 @@ def _form(node: object, url: str) -> FormInfo:
 
 def _analyse_plain(part: bytes, url: str, max_links: int, drop: tuple[str, ...]) -> PageView:
     """Links and text by regular expressions: linear time whatever the nesting."""
-    view = PageView()
+    view = PageView(is_html=True)
     for match in _HREF.finditer(part):
         if len(view.links) >= max_links:
             break

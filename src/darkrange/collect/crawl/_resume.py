@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
 
 from darkrange.collect.crawl._state import CrawlState
 from darkrange.collect.evidence import RecordRef
@@ -20,6 +21,8 @@ from darkrange.collect.evidence._writer import WARC_DIR
 
 # (url, method, status, lower-case headers, raw body, ref, fetched_at) -> handled
 Replay = Callable[[str, int, dict[str, str], bytes, RecordRef, datetime], bool]
+# (page response record id, screenshot resource record id): a screenshot written, not marked
+Shot = Callable[[str, str], None]
 
 
 def warc_files(folder: Path) -> list[Path]:
@@ -29,7 +32,9 @@ def warc_files(folder: Path) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.name.endswith(".warc.gz") and p.is_file())
 
 
-def reconcile(state: CrawlState, folder: Path, replay: Replay, max_body: int) -> int:
+def reconcile(
+    state: CrawlState, folder: Path, replay: Replay, max_body: int, shot: Shot | None = None
+) -> int:
     """Mark what the WARC holds beyond the marks; how many pages were recovered."""
     marks = state.marks()
     recovered = 0
@@ -43,6 +48,9 @@ def reconcile(state: CrawlState, folder: Path, replay: Replay, max_body: int) ->
             method = ""
             for record in records:
                 kind = record.rec_type
+                if kind == "resource" and shot is not None:
+                    _screenshot(record.rec_headers, shot)
+                    continue
                 if kind == "request" and record.http_headers is not None:
                     method = record.http_headers.protocol.split(" ")[0]
                     continue
@@ -67,3 +75,10 @@ def reconcile(state: CrawlState, folder: Path, replay: Replay, max_body: int) ->
                 fetched = datetime.fromisoformat(date.replace("Z", "+00:00"))
                 recovered += replay(url, status, headers, raw, ref, fetched)
     return recovered
+
+
+def _screenshot(headers: StatusAndHeaders, shot: Shot) -> None:
+    target = headers.get_header("WARC-Target-URI") or ""
+    page = headers.get_header("WARC-Concurrent-To") or headers.get_header("WARC-Refers-To")
+    if target.startswith("urn:view:") and page:
+        shot(page, headers.get_header("WARC-Record-ID") or "")

@@ -7,6 +7,7 @@ tokens replaced) counts distinct URLs of one shape, so an endless calendar stops
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -20,17 +21,49 @@ from darkrange.collect.crawl._config import CrawlConfig
 _DIGITS = re.compile(r"\d+")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,}")
 _WORD = re.compile(r"\w{2,}", re.UNICODE)
+# "/path" with nothing urljoin reworks: no "//" start, dot segments, ";", backslash, TAB, CR, LF
+_ROOTED = re.compile(r"/(?!/)[^\\\t\r\n;]*\Z")
 ONION = re.compile(r"\b[a-z2-7]{56}\.onion\b")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
 def canonical(url: str, base: str | None = None, drop: tuple[str, ...] = ()) -> str | None:
     """The canonical form of `url` (joined to `base`); None for what is not an http(s) page."""
+    url = url.strip()
+    if not base:
+        return _canonical(url, drop)
+    # a site's navigation links repeat on every page: "/path" needs only the base's origin,
+    # and the canonical form of the joined URL is cached (urljoin and quoting cost the most)
+    if _ROOTED.match(url) and "/." not in url:
+        origin = _origin(base)
+        if origin:
+            return _canonical(origin + url, drop)
     try:
-        joined = urljoin(base, url.strip()) if base else url.strip()
+        joined = urljoin(base, url)
+    except ValueError:
+        return None
+    return _canonical(joined, drop)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _origin(base: str) -> str:
+    """scheme://netloc of an http(s) base URL, else ""."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical(joined: str, drop: tuple[str, ...]) -> str | None:
+    try:
         parts = urlsplit(joined)
         host = parts.hostname
         port = parts.port
@@ -127,6 +160,7 @@ def simhash(text: str) -> int:
 _BIT_SHIFTS = np.arange(64, dtype=np.uint64)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # menus and footers repeat on every page of a site
 def _gram_hash(gram: tuple[str, ...]) -> int:
     return int.from_bytes(hashlib.blake2b(" ".join(gram).encode(), digest_size=8).digest(), "big")
 

@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE TABLE IF NOT EXISTS captchas (
   id INTEGER PRIMARY KEY, host TEXT NOT NULL, url TEXT NOT NULL, image TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending', answer TEXT, created REAL NOT NULL, answered REAL);
+CREATE TABLE IF NOT EXISTS shots (
+  url TEXT PRIMARY KEY, page_record TEXT NOT NULL, page_file TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending', shot_record TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY, time REAL NOT NULL, host TEXT NOT NULL, kind TEXT NOT NULL,
   message TEXT NOT NULL);
@@ -264,6 +268,33 @@ class CrawlState:
     def session(self, host: str) -> list[dict[str, str]]:
         row = self.db.execute("SELECT cookies FROM sessions WHERE host = ?", (host,)).fetchone()
         return list(json.loads(row[0])) if row else []
+
+    # screenshots ----------------------------------------------------------------------------
+    def want_shot(self, db: sqlite3.Connection, url: str, record_id: str, file: str) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO shots (url, page_record, page_file) VALUES (?, ?, ?)",
+            (url, record_id, file),
+        )
+
+    def pending_shots(self, limit: int) -> list[tuple[str, str, str]]:
+        """(url, page record id, page WARC file) of pages still without a screenshot."""
+        rows = self.db.execute(
+            "SELECT url, page_record, page_file FROM shots WHERE status = 'pending' "
+            "ORDER BY rowid LIMIT ?",
+            (limit,),
+        )
+        return [(str(u), str(r), str(f)) for u, r, f in rows]
+
+    def shot_done(
+        self, db: sqlite3.Connection, page_record: str, shot_record: str, note: str = ""
+    ) -> None:
+        """The page's screenshot is written ("done"), or failed for `note` (no shot_record)."""
+        status = "done" if shot_record else "failed"
+        db.execute(
+            "UPDATE shots SET status = ?, shot_record = ?, note = ? "
+            "WHERE page_record = ? AND status = 'pending'",
+            (status, shot_record, note[:200], page_record),
+        )
 
     # CAPTCHA queue --------------------------------------------------------------------------
     def add_captcha(self, host: str, url: str, image: str) -> int:

@@ -35,6 +35,7 @@ CSP = (
     "style-src 'self' 'unsafe-inline' data:; img-src 'self' data:"
 )
 SCRIPT_TYPES = ("javascript", "ecmascript", "wasm")
+VIEW_PREFIX = "urn:view:"  # a page's screenshot (resource record), as the crawler names it
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,11 @@ class ReplayServer:
     def pages(self) -> list[Capture]:
         return [c for c in self.captures if c.info.type == "response" and c.info.mime in HTML_TYPES]
 
+    def screenshot(self, page: Capture) -> Capture | None:
+        """The screenshot resource of a page capture, if one was taken."""
+        found = self.by_url.get(VIEW_PREFIX + page.info.target, [])
+        return min(found, key=lambda c: abs(c.info.date - page.info.date), default=None)
+
     def find(self, url: str, ts: str) -> Capture | None:
         """The capture of `url` closest in time to `ts` (14 digits)."""
         found = self.by_url.get(url)
@@ -144,7 +150,7 @@ def _index_page(server: ReplayServer) -> bytes:
         link = replay_url(timestamp14(info), info.target)
         rows.append(
             '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td><code>{}</code></td>'
-            "<td><code>{}</code></td><td>{}</td></tr>".format(
+            "<td><code>{}</code></td><td>{}</td><td>{}</td></tr>".format(
                 html.escape(info.date.strftime("%Y-%m-%d %H:%M:%S.%f UTC")),
                 html.escape(link),
                 html.escape(info.target),
@@ -152,6 +158,7 @@ def _index_page(server: ReplayServer) -> bytes:
                 html.escape(info.payload_digest or info.block_digest),
                 html.escape(info.record_id),
                 html.escape(f"{capture.file} @ {info.offset}"),
+                _shot_cell(server, capture),
             )
         )
     problems = "".join(f"<li>{html.escape(p)}</li>" for p in server.problems)
@@ -165,23 +172,60 @@ def _index_page(server: ReplayServer) -> bytes:
         "Scripts are disabled; nothing is fetched from the network.</p>"
         + (f'<ul class="bad">{problems}</ul>' if problems else "")
         + "<table><tr><th>captured</th><th>URL</th><th>status</th><th>payload digest</th>"
-        "<th>record</th><th>file</th></tr>" + "".join(rows) + "</table></body></html>"
+        "<th>record</th><th>file</th><th>screenshot</th></tr>"
+        + "".join(rows)
+        + "</table></body></html>"
     )
     return text.encode("utf-8")
 
 
-def _banner(capture: Capture) -> str:
+def _shot_cell(server: ReplayServer, page: Capture) -> str:
+    if server.screenshot(page) is None:
+        return ""
+    side = html.escape(_side_url(timestamp14(page.info), page.info.target))
+    return f'<a href="{side}">beside the page</a>'
+
+
+def _banner(capture: Capture, shot: Capture | None = None) -> str:
     info = capture.info
+    extra = ""
+    if shot is not None:
+        side = html.escape(_side_url(timestamp14(info), info.target))
+        extra = f' | <a style="color:#9cf" href="{side}">screenshot beside the page</a>'
     return (
         '<div style="all:initial;display:block;background:#222;color:#eee;font:12px monospace;'
         'padding:4px">darkrange replay (scripts disabled) | captured '
         f"{html.escape(info.date.strftime('%Y-%m-%d %H:%M:%S UTC'))} | "
         f"{html.escape(info.target)} | {html.escape(info.payload_digest or '')} | "
-        f'<a style="color:#9cf" href="/">all pages</a></div>'
+        f'<a style="color:#9cf" href="/">all pages</a>{extra}</div>'
     )
 
 
-def _render(capture: Capture) -> tuple[int, str, bytes]:
+def _side_url(ts: str, url: str) -> str:
+    return "/side" + replay_url(ts, url).removeprefix("/replay")
+
+
+def _side_page(page: Capture, shot: Capture) -> bytes:
+    """The replayed page and its Chromium screenshot side by side (both from the archive)."""
+    ts = timestamp14(page.info)
+    frame = html.escape(replay_url(ts, page.info.target))
+    image = html.escape(replay_url(timestamp14(shot.info), shot.info.target))
+    text = (
+        '<!doctype html><html><head><meta charset="utf-8"><title>page and screenshot</title>'
+        "<style>body{margin:0;font-family:sans-serif}.row{display:flex;height:100vh}"
+        ".row>*{flex:1;overflow:auto;border:0}</style></head><body>"
+        + _banner(page)
+        + f"<p>screenshot {html.escape(shot.info.record_id)} "
+        f"{html.escape(shot.info.payload_digest or shot.info.block_digest)}, taken "
+        f"{html.escape(shot.info.date.strftime('%Y-%m-%d %H:%M:%S UTC'))}</p>"
+        f'<div class="row"><iframe src="{frame}" title="replayed page"></iframe>'
+        f'<div><img src="{image}" alt="screenshot" style="max-width:100%"></div></div>'
+        "</body></html>"
+    )
+    return text.encode("utf-8")
+
+
+def _render(capture: Capture, shot: Capture | None = None) -> tuple[int, str, bytes]:
     """(status, content type, body) of a capture as the browser should get it."""
     record = _record(capture)
     info = capture.info
@@ -203,7 +247,8 @@ def _render(capture: Capture) -> tuple[int, str, bytes]:
     if info.mime in HTML_TYPES:
         ts = timestamp14(info)
         text = content.decode(_charset(ctype), "replace")
-        page = rewrite_html(text, info.target, lambda u: replay_url(ts, u), _banner(capture))
+        banner = _banner(capture, shot)
+        page = rewrite_html(text, info.target, lambda u: replay_url(ts, u), banner)
         return info.status or 200, "text/html; charset=utf-8", page.encode("utf-8")
     return info.status or 200, ctype, content
 
@@ -244,17 +289,25 @@ def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             if self.path in ("/", "/index.html"):
                 self._send(200, "text/html; charset=utf-8", _index_page(server))
                 return
-            if not self.path.startswith("/replay/"):
+            side = self.path.startswith("/side/")
+            if not self.path.startswith("/replay/") and not side:
                 self._send(404, "text/plain; charset=utf-8", b"not found\n")
                 return
-            ts, _, url = self.path.removeprefix("/replay/").partition("/")
+            ts, _, url = self.path.split("/", 2)[2].partition("/")
             capture = server.find(url, ts if ts.isdigit() else "0")
             if capture is None:
                 message = f"not captured: {url}\n".encode("utf-8", "replace")
                 self._send(404, "text/plain; charset=utf-8", message)
                 return
+            shot = server.screenshot(capture) if capture.info.type == "response" else None
+            if side:
+                if shot is None:
+                    self._send(404, "text/plain; charset=utf-8", b"no screenshot of this page\n")
+                else:
+                    self._send(200, "text/html; charset=utf-8", _side_page(capture, shot))
+                return
             try:
-                status, ctype, body = _render(capture)
+                status, ctype, body = _render(capture, shot)
             except (FormatError, zlib.error, OSError):
                 status, ctype, body = 500, "text/plain; charset=utf-8", b"record unreadable\n"
             self._send(status, ctype, body)

@@ -305,13 +305,17 @@ class WarcWriter:
         return refs[1]
 
     def write_resource(
-        self, url: str, content_type: str, data: bytes, concurrent_to: str
+        self, url: str, content_type: str, data: bytes, concurrent_to: str, refers: bool = False
     ) -> RecordRef:
-        """A resource record, e.g. a full-page screenshot PNG, tied to the capture it shows."""
+        """A resource record, e.g. a full-page screenshot PNG, tied to the capture it shows.
+
+        `refers`: the capture is in another file (WARC-Refers-To instead of -Concurrent-To,
+        which must name a record of the same file).
+        """
         fields = self._common("resource", url, datetime.now(UTC))
         digest = warc_digest(data)
         fields += [
-            ("WARC-Concurrent-To", concurrent_to),
+            ("WARC-Refers-To" if refers else "WARC-Concurrent-To", concurrent_to),
             ("Content-Type", content_type),
             ("WARC-Block-Digest", digest),
             ("WARC-Payload-Digest", digest),
