@@ -5,6 +5,8 @@ The course may read the world's truth (to score); the toolkit never imports this
 
 from __future__ import annotations
 
+from darkrange.train._analytics import Analytics, Event, ExerciseStats, QuestionStats, analytics
+from darkrange.train._case_audit import compliance_from_case
 from darkrange.train._compliance import Compliance, Violation, load_audit, score_compliance
 from darkrange.train._course import (
     builtin_dir,
@@ -48,23 +50,29 @@ from darkrange.train._world import WorldView
 __all__ = [
     "AGENCIES",
     "RESOLVERS",
+    "Analytics",
     "Answer",
     "Compliance",
     "Course",
+    "Event",
     "Exercise",
     "ExerciseError",
+    "ExerciseStats",
     "Hint",
     "Level",
     "Question",
     "QuestionState",
+    "QuestionStats",
     "Result",
     "Row",
     "Source",
     "Trainee",
     "Violation",
     "WorldView",
+    "analytics",
     "builtin_dir",
     "check_course",
+    "compliance_from_case",
     "credit",
     "facts_for",
     "find_exercise",

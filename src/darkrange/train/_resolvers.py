@@ -111,6 +111,18 @@ def group_wallet(world: WorldView, args: Mapping[str, Any]) -> str:
 
 
 @resolver
+def group_wallets(world: WorldView, args: Mapping[str, Any]) -> list[str]:
+    """The addresses the cell paid each mixer deposit from (first input of each), in order,
+    without repeats: the group may fund a later deposit from a wallet not linked on chain."""
+    found: list[str] = []
+    for hop in world.plot("cell-precursors")["mix_txids"]:
+        address = _first_input(world, hop[0])
+        if address not in found:
+            found.append(address)
+    return found
+
+
+@resolver
 def thread_bystanders(world: WorldView, args: Mapping[str, Any]) -> list[str]:
     """Posters in the donation appeal who are not cell accounts: pseudonymise before sharing."""
     plot = world.plot("donations")

@@ -1,4 +1,5 @@
-"""`darkrange course list|show|validate|start|submit|hint|scoreboard|compliance`."""
+"""`darkrange course list|show|validate|start|submit|hint|scoreboard|compliance` (and
+`analytics`, in commands_analytics)."""
 
 from __future__ import annotations
 
@@ -243,16 +244,39 @@ def scoreboard_cmd(
 
 @course_app.command("compliance")
 def compliance_cmd(
-    audit: Path = typer.Argument(..., help="Audit trail: JSON list or JSON Lines."),
+    audit: Path | None = typer.Argument(None, help="Audit trail: JSON list or JSON Lines."),
     state: Path | None = typer.Option(None, "--state", help="Record it for a trainee."),
     trainee: str | None = typer.Option(None, "--trainee", help="With --state."),
+    db: str | None = typer.Option(
+        None, "--db", help="Read the trail from this case database (SQLite path or URL)."
+    ),
+    user: str | None = typer.Option(
+        None, "--user", help="The trainee's user name in the case database (default: --trainee)."
+    ),
 ) -> None:
-    """Score an audit trail (legal basis first, justified consultations, no bystander data)."""
-    from darkrange.train import Course, load_audit, record_compliance, score_compliance
+    """Score an audit trail (legal basis first, justified consultations, no bystander data),
+    from a file or from the trainee's own entries in a case database (--db)."""
+    from darkrange.train import (
+        Course,
+        compliance_from_case,
+        load_audit,
+        record_compliance,
+        score_compliance,
+    )
 
     if (state is None) != (trainee is None):
         raise InputError("give --state and --trainee together")
-    result = score_compliance(load_audit(audit))
+    if (audit is None) == (db is None):
+        raise InputError("give either an audit trail file or --db CASE_DB")
+    if db is not None:
+        name = user or trainee
+        if name is None:
+            raise InputError("--db needs --user (or --state and --trainee)")
+        entries = compliance_from_case(db, name)
+    else:
+        assert audit is not None
+        entries = load_audit(audit)
+    result = score_compliance(entries)
     for v in result.violations:
         typer.echo(f"entry {v.entry}: {v.rule}: {v.detail}")
     typer.echo(f"compliance {result.score:g} ({result.passed}/{result.checks} checks passed)")
@@ -261,4 +285,6 @@ def compliance_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    import darkrange.train.commands_analytics  # noqa: F401  (adds `course analytics`)
+
     app.add_typer(course_app, name="course")

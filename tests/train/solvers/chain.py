@@ -39,7 +39,10 @@ def wallet_anatomy(store: ChainStore, donations: list[str]) -> dict[str, str]:
 
 
 def cash_out(store: ChainStore, wallet: str) -> tuple[list[str], str]:
-    """From the vendor's address: the spend to a deposit address, then that deposit's sweep."""
+    """From the vendor's address: the payment to a deposit address, then the exchange's sweep
+    of that deposit. The payment is the output not of the wallet's own script type (the change
+    keeps it: the `type` change heuristic of `darkrange chain`); the sweep spends it."""
+    [(kind,)] = _rows(store, "SELECT DISTINCT script_type FROM outputs WHERE address = ?", [wallet])
     spends = _rows(
         store,
         "SELECT DISTINCT txid FROM inputs WHERE address = ? ORDER BY 1",
@@ -50,13 +53,13 @@ def cash_out(store: ChainStore, wallet: str) -> tuple[list[str], str]:
             store,
             "SELECT o.address, i.txid FROM outputs o JOIN inputs i"
             " ON i.prev_txid = o.txid AND i.prev_vout = o.vout"
-            " WHERE o.txid = ? AND o.address <> ?",
-            [tx, wallet],
+            " WHERE o.txid = ? AND o.address <> ? AND o.script_type <> ?",
+            [tx, wallet, kind],
         )
         for address, sweep in outs:
-            # a deposit address is emptied in one transaction that spends only from it
-            senders = _rows(store, "SELECT DISTINCT address FROM inputs WHERE txid = ?", [sweep])
-            if senders == [(address,)]:
+            # an exchange sweeps deposits into one hot-wallet output
+            [(n_out,)] = _rows(store, "SELECT count(*) FROM outputs WHERE txid = ?", [sweep])
+            if n_out == 1:
                 return [str(tx), str(sweep)], str(address)
     raise AssertionError("no cash-out found")
 
@@ -97,8 +100,8 @@ def back_through_mixer(store: ChainStore, deposit_txid: str, group: list[str]) -
     fits = _rows(
         store,
         "SELECT DISTINCT txid FROM outputs WHERE value BETWEEN ? AND ? AND block_height <= ?"
-        " AND txid IN (SELECT unnest(?))",
-        [paid, int(paid / 0.95), height, sorted(reach)],
+        " AND txid IN (SELECT unnest(?)) AND txid <> ?",  # the payout itself is no deposit
+        [paid, int(paid / 0.95), height, sorted(reach), str(payout)],
     )
     assert len(fits) == 1, fits
     return [str(fits[0][0]), str(payout)]

@@ -64,3 +64,29 @@ def forum_actors(pages: dict[str, str]) -> dict[str, str]:
                     "author": unescape(post["author"]),
                 }
     raise AssertionError("no post publishes Bitcoin addresses")
+
+
+def thread_posters(pages: dict[str, str], thread: str) -> list[tuple[str, str]]:
+    """(author, text) of every post of `thread`, in page order, without repeats."""
+    seen: list[tuple[str, str]] = []
+    for html in pages.values():
+        for post in POST.finditer(html):
+            item = (unescape(post["author"]), unescape(post["body"]))
+            if post["thread"] == thread and item not in seen:
+                seen.append(item)
+    return seen
+
+
+def bystanders(pages: dict[str, str], thread: str) -> dict[str, str]:
+    """The group's accounts are the appeal's author and whoever publishes its addresses; the
+    rest only replied and are pseudonymised before the share leaves the agency."""
+    appeal = forum_actors(pages)
+    assert appeal["thread"] == thread
+    published = set(appeal["addresses"].split(","))
+    group = {appeal["author"]}
+    for author, text in thread_posters(pages, thread):
+        coins = {s.normalized for s in find_selectors(text) if s.kind == "btc" and s.valid}
+        if coins & published:
+            group.add(author)
+    others = sorted({author for author, _ in thread_posters(pages, thread)} - group)
+    return {"bystanders": ",".join(others)}

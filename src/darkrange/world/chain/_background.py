@@ -9,7 +9,9 @@ that tracing has to tell signal from noise. Owners get ids like "bg-000123" (kin
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+from darkrange.world.chain import _habits as habits
 from darkrange.world.chain._coinjoin import CoinJoins
 from darkrange.world.chain._core import COIN, Actor, Core
 from darkrange.world.chain._ledger import Wallet
@@ -31,9 +33,20 @@ class Background:
         self.rng = core.rng
         self.random = core.rng.random
         self.persons: list[Actor] = []
+        self.private: list[Actor] = []  # CoinJoin users: coin control, fresh addresses
         for i in range(n_persons):
-            actor = core.add_actor(f"bg-{i:06d}", "background")
-            actor.wallet = core.add_wallet(actor, self._person_profile(), "receive", False)
+            profile = self._person_profile()
+            if habits.private_background(i):
+                actor = core.add_actor(f"bg-cj-{i:06d}", "background")
+                profile = replace(profile, script_type="p2wpkh", reuses_addresses=False,
+                                  change_script_type=None)  # fmt: skip
+                actor.wallet = core.add_wallet(actor, profile, "receive", False)
+                habits.careful(actor.wallet)
+                self.private.append(actor)
+            else:
+                actor = core.add_actor(f"bg-{i:06d}", "background")
+                actor.wallet = core.add_wallet(actor, profile, "receive", False)
+                habits.ordinary(actor.wallet, core.habits)
             self.persons.append(actor)
         core.persons = self.persons
         self.vendors = self.persons[: max(3, n_persons // 50)]  # sell on the world's markets
@@ -48,6 +61,7 @@ class Background:
                 anti_fee_sniping=False,
             )
             actor.wallet = core.add_wallet(actor, hot, "hot", False)
+            habits.service(actor.wallet)
             actor.cold = core.add_wallet(actor, WalletProfile(script_type="p2wsh"), "cold", False)
             core.exchanges.append(actor)
         self.pools = []
@@ -68,6 +82,7 @@ class Background:
             actor = core.add_actor(f"bg-service-{i:02d}", "service")
             profile = WalletProfile(reuses_addresses=i == 0, fee_rate=20.0, bip69=i == 2)
             actor.wallet = core.add_wallet(actor, profile, "hot", False)
+            habits.service(actor.wallet)
             self.services.append(actor)
         self.mixer = core.add_actor("bg-mixer-00", "mixer")
         self.mixer.wallet = core.add_wallet(self.mixer, WalletProfile(fee_rate=8.0), "hot", False)
@@ -77,7 +92,7 @@ class Background:
             (0.36, self.payment),
             (0.16, self.withdrawal_batch),
             (0.14, self.deposit),
-            (0.05, self.consolidation),
+            (0.08, self.consolidation),
             (0.006, self.peel_chain),
             (0.012, self.pool_payout),
             (0.02, self.service_payout),
@@ -139,6 +154,15 @@ class Background:
                 self._flag[actor.index] = 0
         return None
 
+    def pick_private(self, minimum: int) -> Actor | None:
+        """A CoinJoin user with at least `minimum`; else any funded P2WPKH owner."""
+        private = self.private
+        for _ in range(6):
+            actor = private[int(self.random() * len(private))]
+            if actor.wallet.balance >= minimum:
+                return actor
+        return self.pick_funded(minimum, habits.P2WPKH)
+
     def exchange(self) -> Actor:
         exchanges = self.core.exchanges
         return exchanges[int(self.random() * len(exchanges))]
@@ -197,7 +221,7 @@ class Background:
             return
         w = payer.wallet
         address = core.deposit_address(self.exchange(), payer.owner_id)
-        if self.rng.random() < 0.5 and len(w.utxos) <= 30:
+        if self.rng.random() < 0.65 and len(w.utxos) <= 30:
             core.spender.sweep(w, core.height, address, list(w.utxos))
         else:
             amount = core.round_amount(int(w.balance * (0.2 + 0.7 * self.rng.random())))
@@ -206,9 +230,18 @@ class Background:
     def consolidation(self) -> None:
         for _ in range(6):
             actor = self.pick_funded(100_000)
-            if actor is not None and len(actor.wallet.utxos) >= 3:
+            if (
+                actor is not None
+                and len(actor.wallet.utxos) >= 3
+                and actor.wallet.strategy != habits.CAREFUL
+            ):
                 w = actor.wallet
-                coins = sorted(w.utxos)[:40]
+                # in a low-fee hour: every coin worth more than spending it
+                floor = w.fee_rate * 150
+                values = self.core.ledger.out_value
+                coins = sorted(o for o in w.utxos if values[o] > floor)[:200]
+                if len(coins) < 2:
+                    continue
                 dest = self.core.spender.change_address(w)
                 self.core.spender.sweep(w, self.core.height, dest, coins)
                 return

@@ -50,7 +50,7 @@ class CoinJoins:
         chosen: list[Actor] = []
         seen: set[int] = set()
         for _ in range(n * 4):
-            actor = self.bg.pick_funded(minimum, P2WPKH)
+            actor = self.bg.pick_private(minimum)
             if actor is not None and actor.index not in seen:
                 seen.add(actor.index)
                 chosen.append(actor)
@@ -99,6 +99,10 @@ class CoinJoins:
             coins = core.spender.take(actor.wallet, denomination + coordinator_fee + 40_000)
             if coins is not None:
                 taken.append((actor, coins))
+        if len(taken) < 10:  # a round starts with enough participants, or not at all
+            self._give_back([(actor.wallet, coins) for actor, coins in taken])
+            self.bg.payment()
+            return
         values = core.ledger.out_value
         n_inputs = sum(len(c) for _, c in taken)
         size = vsize([P2WPKH] * n_inputs, [P2WPKH] * (2 * len(taken) + 1))
@@ -133,7 +137,7 @@ class CoinJoins:
         count = self.rng.randrange(1, 8)
         budget = math.ceil(rate * (250 + 31 * count))
         need = count * (denomination + mix_fee) + pool_fee + budget
-        actor = self.bg.pick_funded(need + 20_000, P2WPKH)
+        actor = self.bg.pick_private(need + 20_000)
         if actor is None:
             self.bg.payment()
             return

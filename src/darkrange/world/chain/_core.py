@@ -61,6 +61,7 @@ class Core:
     def __init__(self, ledger: Ledger, rng: random.Random, last_time: int) -> None:
         self.ledger = ledger
         self.rng = rng
+        self.habits = random.Random(rng.random())  # wallets' habits: a stream of their own
         self.spender = Spender(ledger, rng)
         self.actors: list[Actor] = []
         self.by_id: dict[str, Actor] = {}

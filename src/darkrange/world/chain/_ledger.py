@@ -36,9 +36,12 @@ class Wallet:
         "merge",
         "on_receive",
         "positions",
+        "priority",
         "purpose",
         "reuse",
+        "reuse_p",
         "reused_address",
+        "strategy",
         "type",
         "utxos",
         "version",
@@ -61,6 +64,9 @@ class Wallet:
         self.version = 2
         self.bip69 = False
         self.merge = 0.1  # chance of adding one more coin than needed
+        self.strategy = 2  # coin selection (see _habits): single coin, else largest first
+        self.reuse_p = 0.0  # chance a receive shows the last receive address again
+        self.priority = -1  # address purpose whose coins are spent first (the cell: donations)
         self.on_receive: Callable[[Wallet, int], None] | None = None
 
     def add(self, output: int, value: int) -> None:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from darkrange.world.chain import _habits as habits
 from darkrange.world.chain._background import Background
-from darkrange.world.chain._core import COIN, MATURITY, PURPOSES, Core
-from darkrange.world.chain._ledger import Ledger
+from darkrange.world.chain._core import COIN, MATURITY, PURPOSES, Core, P
+from darkrange.world.chain._ledger import Ledger, Wallet
 from darkrange.world.chain._routes import Routes, mixer_fee_pct
 from darkrange.world.chain._tx import OP_RETURN, TYPE_NAMES, coinbase_script_sig, coinbase_vsize
 from darkrange.world.chain._validate import validate
@@ -119,6 +120,7 @@ class _Simulation:
             actor = core.add_actor(entity.entity_id, entity.kind)
             purpose = "hot" if entity.kind in ("market", "exchange", "mixer") else "receive"
             actor.wallet = core.add_wallet(actor, entity.profile, purpose, True)
+            self._habits(entity.entity_id, entity.kind, actor.wallet)
             if entity.kind == "exchange":
                 cold = WalletProfile(script_type="p2wsh", anti_fee_sniping=False)
                 actor.cold = core.add_wallet(actor, cold, "cold", True)
@@ -128,6 +130,18 @@ class _Simulation:
                 core.world_mixers.append(actor)
             elif entity.kind == "market":
                 core.world_markets.append(actor)
+
+    def _habits(self, entity_id: str, kind: str, wallet: Wallet) -> None:
+        """Coin selection by who holds the wallet (see _habits)."""
+        if kind == "cell":  # coin control, and the donations are what it spends first
+            habits.careful(wallet)
+            wallet.priority = P["donation"]
+        elif kind == "person" and habits.careful_person(self.spec.seed, entity_id):
+            habits.careful(wallet)
+        elif kind == "person":
+            habits.ordinary(wallet, self.core.habits)
+        else:
+            habits.service(wallet)
 
     def _requests(self) -> None:
         core = self.core

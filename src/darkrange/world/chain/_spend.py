@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 import random
 
+from darkrange.world.chain._habits import CAREFUL, RANDOM_DRAW, SINGLE
 from darkrange.world.chain._ledger import Ledger, Wallet
 from darkrange.world.chain._tx import INPUT_WEIGHT, OUTPUT_WEIGHT, SEGWIT
 
 DUST = 1_000  # change below this is left to the miner, as wallets do
 CONSOLIDATE_AT = 400  # a wallet with more coins merges its smallest (exchanges, services do)
 CONSOLIDATE_COINS = 200
+_CAREFUL_POOL = 400  # coins a careful wallet looks at
 _SAMPLE = 48  # coins looked at in a large wallet before falling back to all of them
 PURPOSE_CHANGE = 5  # index of "change" in spec.AddressPurpose
 _BASE_WEIGHT = 40  # version, locktime and the two counts
@@ -45,6 +47,11 @@ class Spender:
             if w.reused_address < 0:
                 w.reused_address = self.ledger.new_address(w)
             return w.reused_address
+        if w.reuse_p:  # the wallet shows its last receive address again, until a new one
+            if w.reused_address >= 0 and self.random() < w.reuse_p:
+                return w.reused_address
+            w.reused_address = self.ledger.new_address(w)
+            return w.reused_address
         return self.ledger.new_address(w)
 
     def change_address(self, w: Wallet) -> int:
@@ -58,7 +65,10 @@ class Spender:
     def select(
         self, w: Wallet, target: int, base_weight: int, rate: float, exclude: set[int] | None
     ) -> list[int] | None:
-        """Coins of `w` covering target plus the fee at `rate`; None when the wallet is short."""
+        """Coins of `w` covering target plus the fee at `rate`, chosen by the wallet's habit
+        (see _habits); None when the wallet is short."""
+        if w.strategy == CAREFUL or w.priority >= 0:
+            return self._careful(w, target, base_weight, rate, exclude)
         values = self.ledger.out_value
         utxos = w.utxos
         n = len(utxos)
@@ -70,26 +80,101 @@ class Spender:
             start = int(self.random() * (n - _SAMPLE + 1))
             pool = utxos[start : start + _SAMPLE]
         need = target + math.ceil(rate * (base_weight + in_w) / 4)
-        # The smallest coin that pays it all (the first of equals); without a loop in Python.
         if exclude:
             pool = [o for o in pool if o not in exclude]
         held = [values[o] for o in pool]
         enough = [v for v in held if v >= need]
-        if enough:
-            chosen = [pool[held.index(min(enough))]]
-        else:
+        larger = min(enough) if enough else -1  # the smallest coin that pays it all
+        chosen: list[int] | None = None
+        if w.strategy == SINGLE and larger >= 0:
+            chosen = [pool[held.index(larger)]]
+        elif w.strategy == RANDOM_DRAW:
+            chosen = self._draw(pool, held, target, base_weight, in_w, rate, None)
+        elif larger != need:
+            # Knapsack: coins smaller than the amount, drawn at random until they cover it,
+            # win when they come closer to it than the smallest larger coin.
+            small = [(o, v) for o, v in zip(pool, held, strict=True) if v < need]
+            if small:
+                chosen = self._draw(
+                    [o for o, _ in small], [v for _, v in small], target, base_weight, in_w,
+                    rate, larger if larger >= 0 else None,
+                )  # fmt: skip
+        if chosen is None and larger >= 0:
+            chosen = [pool[held.index(larger)]]
+        if chosen is None:
             # Largest first among the coins looked at; all coins only when those fall short.
-            accumulated = self._accumulate(pool, target, base_weight, in_w, rate, exclude)
-            if accumulated is None and sampled:
-                accumulated = self._accumulate(utxos, target, base_weight, in_w, rate, exclude)
-            if accumulated is None:
+            chosen = self._accumulate(pool, target, base_weight, in_w, rate, exclude)
+            if chosen is None and sampled:
+                chosen = self._accumulate(utxos, target, base_weight, in_w, rate, exclude)
+            if chosen is None:
                 return None
-            chosen = accumulated
         if n > len(chosen) and self.random() < w.merge:
             extra = utxos[int(self.random() * n)]
             if extra not in chosen and not (exclude and extra in exclude):
                 chosen.append(extra)
         return chosen
+
+    def _draw(
+        self,
+        pool: list[int],
+        held: list[int],
+        target: int,
+        base_weight: int,
+        in_w: int,
+        rate: float,
+        bound: int | None,
+    ) -> list[int] | None:
+        """Coins of `pool` from a random place on until they cover target and fee; None when
+        they fall short or reach `bound` (a single larger coin would come closer)."""
+        n = len(pool)
+        first = int(self.random() * n)
+        chosen: list[int] = []
+        total = 0
+        for k in range(n):
+            i = (first + k) % n
+            chosen.append(pool[i])
+            total += held[i]
+            if total >= target + math.ceil(rate * (base_weight + in_w * len(chosen)) / 4):
+                return None if bound is not None and total >= bound else chosen
+        return None
+
+    def _careful(
+        self, w: Wallet, target: int, base_weight: int, rate: float, exclude: set[int] | None
+    ) -> list[int] | None:
+        """Coin control: the coins of one address (its smallest group that pays), priority
+        coins first (the cell spends its donations); else the fewest groups, largest first."""
+        led = self.ledger
+        values, out_addr = led.out_value, led.out_addr
+        utxos = w.utxos if len(w.utxos) <= _CAREFUL_POOL else w.utxos[:_CAREFUL_POOL]
+        in_w = INPUT_WEIGHT[w.type]
+        groups: dict[int, list[int]] = {}
+        for o in utxos:
+            if not (exclude and o in exclude):
+                groups.setdefault(out_addr[o], []).append(o)
+        purposes = led.addr_purpose
+        ranked = sorted(
+            groups.items(),
+            key=lambda g: (purposes[g[0]] != w.priority, -sum(values[o] for o in g[1]), g[0]),
+        )
+        # Priority coins, when there are any, are the only candidates for a single group.
+        first = [g for g in ranked if purposes[g[0]] == w.priority] if w.priority >= 0 else []
+        best: list[int] | None = None
+        best_total = 0
+        for _, coins in first or ranked:
+            total = sum(values[o] for o in coins)
+            fee = math.ceil(rate * (base_weight + in_w * len(coins)) / 4)
+            if total >= target + fee and (best is None or total < best_total):
+                best, best_total = coins, total
+        if best is not None:
+            return list(best)
+        chosen: list[int] = []
+        total = 0
+        for _, coins in ranked:  # priority groups first, then the largest
+            chosen += coins
+            total += sum(values[o] for o in coins)
+            if total >= target + math.ceil(rate * (base_weight + in_w * len(chosen)) / 4):
+                return chosen
+        return None
 
     def _accumulate(
         self,

@@ -73,7 +73,10 @@ def validate(spec: ChainSpec) -> None:
         if p.amount_sat < DUST * 10:
             raise InputError(f"{where}: amount below {DUST * 10} sat")
         if not spec.start_time <= p.time <= spec.end_time:
-            raise InputError(f"{where}: time outside the chain's start and end")
+            raise InputError(
+                f"{where} ({p.payer} -> {p.payee}): time {p.time} outside the chain's start "
+                f"and end ({spec.start_time}..{spec.end_time})"
+            )
         if p.to_request is not None:
             owner = requests.get(p.to_request)
             if owner is None:

@@ -186,18 +186,26 @@ def _pay(
     return pid
 
 
+def cell_mix_time(state: WorldState) -> int:
+    """When the cell starts paying the mixer for its straw buyers (the plot's first payment)."""
+    return state.week_start(max(1, state.weeks // 2)) + 2 * DAY
+
+
 def build_donations(state: WorldState, requests: list[str]) -> list[str]:
     """Sympathisers answer the appeal with small amounts to the published addresses."""
     rng = stream(state.seed, "donations")
     appeal = next((p for p in state.posts if p.thread_id == "t00001"), None)
     start = appeal.time if appeal else state.week_start(0)
     members = [p for p in state.persons if p.role in ("forum_member", "bystander")]
+    # Donations come in before the cell spends them on the mixer (they are what it spends).
+    end = cell_mix_time(state) - DAY
+    if end - start < 2 * DAY:
+        end = state.week_start(state.weeks) - 10 * DAY
     ids: list[str] = []
     for donor in rng.sample(members, k=min(len(members), max(4, len(members) // 8))):
-        t = (
-            start
-            + rng.randint(1, max(2, (state.week_start(state.weeks) - start) // DAY - 10)) * DAY
-        )
+        t = start + rng.randint(1, max(2, (end - start) // DAY)) * DAY - rng.randint(0, DAY // 2)
+        # an appeal posted in the last days of a short world still gets answers inside the chain
+        t = min(t, state.week_start(state.weeks) - DAY // 4)
         ids.append(
             _pay(
                 state,

@@ -11,7 +11,7 @@ from typing import Any
 
 from darkrange.world import text
 from darkrange.world.chain.spec import AddressRequest
-from darkrange.world.generate._economy import _pay
+from darkrange.world.generate._economy import _pay, cell_mix_time
 from darkrange.world.generate._market import DAY, usd_to_sat
 from darkrange.world.generate._people import PeopleMaker
 from darkrange.world.generate._state import Persona, WorldState
@@ -103,7 +103,7 @@ def realise(state: WorldState, actors: dict[str, str]) -> dict[str, Any]:
         for a in state.accounts_of(actors["precursor_vendor"])
         if a.site_id in {m.site_id for m in _live_markets(state)[:2]}
     ]
-    t = state.week_start(max(1, state.weeks // 2)) + 2 * DAY
+    t = cell_mix_time(state)
     facts: dict[str, Any] = {"mix": [], "orders": []}
     for i, acc in enumerate(x_accounts[:2]):
         buyer = straw[i % len(straw)]
