@@ -8,17 +8,18 @@ WORLD ?= worlds/demo
 
 .PHONY: install demo test lint typecheck contracts bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	# front-end libraries of the web app come from the npm registry, never from the repo
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/darkrange world generate --seed $(SEED) --size demo --out $(WORLD) --force
-	$(BIN)/darkrange world describe $(WORLD)
+	$(BIN)/python scripts/demo.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -46,6 +46,7 @@ CLI = [sys.executable, "-m", "darkrange.cli"]
 KINDS = ["market", "deaddrop", "shop", "forum", "directory", "paste", "mixer", "exchange"]
 KINDS += ["explorer"]
 GOAL_RPS = 1000
+DAY = 86_400
 
 
 def darkrange(*args: str, timeout: float = 600) -> str:
@@ -78,22 +79,57 @@ def _rows(world: Path, name: str, **where: Any) -> list[dict[str, Any]]:
     return [r for r in rows if all(r.get(k) == v for k, v in where.items())]
 
 
-def _explorer_paths(world: Path, rng: random.Random) -> list[str]:
-    """A mix of Esplora requests over real txids, addresses and blocks of the world's chain."""
+def _explorer_paths(world: Path, rng: random.Random, days: int = 0) -> list[str]:
+    """A mix of Esplora requests over real txids, addresses and blocks of the world's chain,
+    all mined by the end of the clock's day (the explorer serves nothing later)."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    txs = pq.read_table(world / "chain" / "transactions.parquet", columns=["txid"])["txid"]
-    outs = pq.read_table(world / "chain" / "outputs.parquet", columns=["address"])["address"]
-    blocks = pq.read_table(world / "chain" / "blocks.parquet", columns=["hash"])["hash"]
+    chain = world / "chain"
+    start = json.loads((world / "world.json").read_text())["start"]
+    blocks = pq.read_table(chain / "blocks.parquet", columns=["height", "hash", "time"])
+    tip = max(
+        0, int(pc.sum(pc.less_equal(blocks["time"], start + (days + 1) * DAY - 1)).as_py()) - 1
+    )
+    txs = pq.read_table(chain / "transactions.parquet", columns=["txid", "block_height"])
+    txs = txs.filter(pc.less_equal(txs["block_height"], tip))["txid"]
+    outs = pq.read_table(chain / "outputs.parquet", columns=["address", "block_height"])
+    outs = outs.filter(pc.less_equal(outs["block_height"], tip))["address"]
+    hashes = blocks["hash"][: tip + 1]
     pick = lambda col, n: [col[rng.randrange(len(col))].as_py() for _ in range(n)]  # noqa: E731
     addresses = [a for a in pick(outs, 80) if a]
     paths = [f"/api/tx/{t}" for t in pick(txs, 60)]
     paths += [f"/api/tx/{t}/outspends" for t in pick(txs, 20)]
     paths += [f"/api/address/{a}" for a in addresses[:40]]
     paths += [f"/api/address/{a}/txs" for a in addresses[40:]]
-    paths += [f"/api/block/{b}" for b in pick(blocks, 20)]
+    paths += [f"/api/block/{b}" for b in pick(hashes, 20)]
     paths += ["/api/blocks/tip/height"] * 10
     return paths
+
+
+def explorer_cpu(world: Path, paths: list[str], passes: int = 5) -> dict[str, Any]:
+    """CPU-seconds per 1,000 explorer answers in this process, cold (nothing cached: every
+    answer and transaction rendered afresh) and warm (the answer cache as a repeating crawl
+    finds it); CPU time, so a busy machine changes it less than requests per second."""
+    from darkrange.network import RangeClock, SiteContext, load_sites
+    from darkrange.sites.explorer import ExplorerApp, build_app
+
+    site = next(s for s in load_sites(world) if s.kind == "explorer")
+    app = build_app(SiteContext(world, site, RangeClock(0)))
+    assert isinstance(app, ExplorerApp)
+
+    def run(cold: bool) -> float:
+        began = time.process_time()
+        for _ in range(passes):
+            if cold:
+                app.cache.clear()
+                app.api.shapes._tx_text.clear()
+            for path in paths:
+                app.respond("GET", path, "")
+        return (time.process_time() - began) / (passes * len(paths)) * 1000
+
+    run(False)  # scripts and address pieces decoded once, as in a running range
+    return {"cold_cpu_s_per_1k": round(run(True), 3), "warm_cpu_s_per_1k": round(run(False), 4)}
 
 
 def site_paths(world: Path, site: dict[str, Any], rng: random.Random) -> list[str]:
@@ -143,12 +179,13 @@ def site_paths(world: Path, site: dict[str, Any], rng: random.Random) -> list[st
     return paths
 
 
-def bench_sites(state: dict[str, Any]) -> list[dict[str, Any]]:
+def bench_sites(state: dict[str, Any], kinds: list[str] | None = None) -> list[dict[str, Any]]:
     """One site of each benchmarked kind; for markets one of each software family."""
     chosen, seen = [], set()
+    kinds = KINDS if kinds is None else kinds
     for site in state["sites"]:
         key = site["kind"] if site["kind"] != "market" else f"market/{site['software']}"
-        if site["kind"] in KINDS and key not in seen:
+        if site["kind"] in kinds and key not in seen:
             seen.add(key)
             chosen.append({**site, "label": key})
     return chosen
@@ -157,10 +194,29 @@ def bench_sites(state: dict[str, Any]) -> list[dict[str, Any]]:
 # -- load generators -----------------------------------------------------------------------------
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(
-    url_base: str, paths: list[str], seconds: int, conns: int, socks: str | None
+    url_base: str,
+    paths: list[str],
+    seconds: int,
+    conns: int,
+    socks: str | None,
+    server_pids: tuple[int, ...] = (),
 ) -> dict[str, Any]:
-    """wrk's requests per second and non-2xx count; through proxychains4 when `socks` is given."""
+    """wrk's requests per second and non-2xx count; through proxychains4 when `socks` is given.
+
+    With `server_pids`, also the CPU-seconds those processes spent per 1,000 requests."""
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "paths.lua"
         quoted = ", ".join(json.dumps(p) for p in paths)
@@ -178,14 +234,22 @@ def wrk(
                 f"tcp_connect_time_out 8000\n[ProxyList]\nsocks5 {host} {port}\n"
             )
             cmd = ["proxychains4", "-q", "-f", str(conf), *cmd]
+        cpu_before = cpu_seconds(server_pids)
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+        cpu = cpu_seconds(server_pids) - cpu_before
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = re.search(r"(\d+) requests in", out)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
+    requests = int(done.group(1)) if done else 0
     return {
         "rps": float(rps.group(1)) if rps else 0.0,
         "non_2xx": int(bad.group(1)) if bad else 0,
         "socket_errors": errors.group(1) if errors else "",
+        "requests": requests,
+        "server_cpu_s_per_1k": round(cpu / requests * 1000, 4)
+        if requests and server_pids
+        else None,
     }
 
 
@@ -257,13 +321,18 @@ def bench_direct(world: Path, args: argparse.Namespace, results: dict[str, Any])
     ports = {s["site_id"]: s["port"] for s in state["sites"]}
     have_wrk = not results["missing"]
     try:
-        for site in bench_sites({"sites": list(sites.values())}):
+        for site in bench_sites({"sites": list(sites.values())}, args.kinds):
             paths = site_paths(world, site, random.Random(7))
             row: dict[str, Any] = {"kind": site["label"], "site_id": site["site_id"]}
             row["pages"] = len(paths)
             if have_wrk:
                 gw = wrk(
-                    f"http://{site['onion']}", paths, args.seconds, args.connections, doc["socks"]
+                    f"http://{site['onion']}",
+                    paths,
+                    args.seconds,
+                    args.connections,
+                    doc["socks"],
+                    tuple(state["pids"]),  # the leader (gateway) and the worker(s)
                 )
                 direct = wrk(
                     f"http://127.0.0.1:{ports[site['site_id']]}",
@@ -271,6 +340,7 @@ def bench_direct(world: Path, args: argparse.Namespace, results: dict[str, Any])
                     args.seconds,
                     args.connections,
                     None,
+                    tuple(state["pids"][1:]),  # the worker(s) only
                 )
                 row["gateway_wrk"], row["direct_wrk"] = gw, direct
                 row["gateway_vs_direct"] = (
@@ -279,6 +349,8 @@ def bench_direct(world: Path, args: argparse.Namespace, results: dict[str, Any])
             row["gateway_asyncio"] = socks_client(
                 doc["socks"], site["onion"], paths, args.seconds, args.connections
             )
+            if site["kind"] == "explorer":
+                row["in_process"] = explorer_cpu(world, paths)
             results["kinds"].append(row)
             print(f"  {row['kind']}: done", file=sys.stderr)
     finally:
@@ -290,7 +362,7 @@ def bench_tor(world: Path, args: argparse.Namespace, results: dict[str, Any]) ->
     results["up_tor_s"] = round(up_s, 2)
     sites = {s["site_id"]: s for s in json.loads((world / "sites.json").read_text())}
     try:
-        for site in bench_sites({"sites": list(sites.values())}):
+        for site in bench_sites({"sites": list(sites.values())}, args.kinds):
             paths = site_paths(world, site, random.Random(7))
             got = socks_client(doc["socks"], site["onion"], paths, args.seconds, 10)
             results["tor"].append({"kind": site["label"], "tor_asyncio_c10": got})
@@ -315,8 +387,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-tor", action="store_true")
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help="comma-separated site kinds (default: all)"
+    )
     parser.add_argument("--client", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.kinds = [k for k in args.kinds.split(",") if k]
     if args.client:
         socks, host, paths_file, seconds, conns = args.client
         paths = json.loads(Path(paths_file).read_text())
@@ -391,6 +467,8 @@ def table(results: dict[str, Any]) -> list[list[str]]:
             "asyncio SOCKS client via gateway",
             "asyncio client via Tor (c=10)",
             f">= {GOAL_RPS} via gateway",
+            "range CPU-s / 1k req via gateway (gateway + worker)",
+            "worker CPU-s / 1k req straight",
         ]
     ]
     for row in results["kinds"]:
@@ -404,9 +482,16 @@ def table(results: dict[str, Any]) -> list[list[str]]:
                 _rps(row["gateway_asyncio"]),
                 _rps(tor.get(row["kind"])),
                 "yes" if gw["rps"] >= GOAL_RPS else "no",
+                _cpu(row.get("gateway_wrk")),
+                _cpu(row.get("direct_wrk")),
             ]
         )
     return rows
+
+
+def _cpu(row: dict[str, Any] | None) -> str:
+    value = (row or {}).get("server_cpu_s_per_1k")
+    return "-" if value is None else f"{value:.3f}"
 
 
 def summary(results: dict[str, Any]) -> str:
@@ -414,6 +499,13 @@ def summary(results: dict[str, Any]) -> str:
     lines = [f"`darkrange range up --transport direct` {up}: {results['up_direct_s']} s"]
     if "up_tor_s" in results:
         lines.append(f"`darkrange range up --transport tor` {up}: {results['up_tor_s']} s")
+    for row in results["kinds"]:
+        if "in_process" in row:
+            cpu = row["in_process"]
+            lines.append(
+                f"explorer in process, the same mix: {cpu['cold_cpu_s_per_1k']} CPU-s per 1,000"
+                f" answers cold (nothing cached), {cpu['warm_cpu_s_per_1k']} warm (answer cache)"
+            )
     lines.append(
         f"(of which the CLI's own start: {results['cli_start_s']} s; "
         f"{results['workers']} worker(s); "

@@ -33,6 +33,7 @@ COMPONENTS = (
     "darkrange.case.commands",
     "darkrange.share.commands",
     "darkrange.train.commands",
+    "darkrange.web.commands",
 )
 
 # Which component provides each top-level command, so `darkrange crawl ...` imports only the
@@ -56,6 +57,7 @@ COMMANDS: dict[str, str] = {
     "audit": "darkrange.case.commands",
     "share": "darkrange.share.commands",
     "course": "darkrange.train.commands",
+    "web": "darkrange.web.commands",
 }
 
 

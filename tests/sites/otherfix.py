@@ -4,6 +4,7 @@ world per test process, the site kinds served by a real uvicorn server on 127.0.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import socket
 import threading
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from darkrange.network import SiteRecord, load_sites
 from darkrange.world.generate import generate
 
 _WORLDS: dict[str, Path] = {}
@@ -29,6 +31,18 @@ def tiny_world(factory: pytest.TempPathFactory) -> Path:
         generate(11, "tiny", out)
         _WORLDS["tiny"] = out
     return _WORLDS["tiny"]
+
+
+def always_up(site: SiteRecord) -> SiteRecord:
+    """The site's own defences, but never in a downtime window. Downtime windows follow the
+    wall clock, so a test that does not test downtime must not depend on them."""
+    settings = {**(site.extra.get("anti_crawl") or {}), "uptime": 1.0}
+    return dataclasses.replace(site, extra={**site.extra, "anti_crawl": settings})
+
+
+def served(world: Path, kind: str) -> SiteRecord:
+    """The world's first site of `kind`, always up (see always_up)."""
+    return always_up(next(s for s in load_sites(world) if s.kind == kind))
 
 
 def sites(world: Path) -> list[dict[str, Any]]:

@@ -11,9 +11,9 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 
-from darkrange.network import RangeClock, SiteContext, load_sites
+from darkrange.network import RangeClock, SiteContext
 from darkrange.sites.exchange import LOG_NAME, build_app
-from tests.sites.otherfix import serve, tiny_world, truth_csv
+from tests.sites.otherfix import serve, served, tiny_world, truth_csv
 
 DESK = "/law-enforcement/request"
 BASIS = {"case_reference": "CASE-2026-17", "legal_basis": "CPC art. 165, order 2026/114"}
@@ -30,7 +30,7 @@ def test_complete_requests_are_answered_with_the_right_account(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     world = tiny_world(tmp_path_factory)
-    site = next(s for s in load_sites(world) if s.kind == "exchange")
+    site = served(world, "exchange")
     truth = {row["account_id"]: row for row in truth_csv(world, "exchange_accounts.csv")}
     rows = pq.read_table(world / "content/exchange_accounts.parquet").to_pylist()
     funded = next(r for r in rows if r["deposit_addresses"] != "[]")
@@ -77,7 +77,7 @@ def test_incomplete_requests_are_refused_and_logged(
     tmp_path_factory: pytest.TempPathFactory, drop: str, missing: str
 ) -> None:
     world = tiny_world(tmp_path_factory)
-    site = next(s for s in load_sites(world) if s.kind == "exchange")
+    site = served(world, "exchange")
     account = truth_csv(world, "exchange_accounts.csv")[0]
     form = {**BASIS, "account_id": account["account_id"]}
     del form[drop]

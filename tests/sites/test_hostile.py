@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from darkrange.network import RangeClock, SiteContext, load_sites
+from darkrange.network import RangeClock, SiteContext
 from darkrange.sites.hostile import TRAPS, build_app, crc32_combine, zeros_crc
-from tests.sites.otherfix import serve, tiny_world
+from tests.sites.otherfix import serve, served, tiny_world
 
 LIMIT = 2 << 20  # never read more than 2 MiB of anything
 
@@ -19,7 +19,7 @@ LIMIT = 2 << 20  # never read more than 2 MiB of anything
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     world = tiny_world(tmp_path_factory)
-    site = next(s for s in load_sites(world) if s.kind == "hostile")
+    site = served(world, "hostile")
     with serve(build_app(SiteContext(world, site, RangeClock(0)))) as base:
         timeout = httpx.Timeout(10.0, read=5.0)
         with httpx.Client(base_url=base, timeout=timeout) as bounded:

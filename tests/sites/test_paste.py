@@ -8,16 +8,16 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 
-from darkrange.network import RangeClock, SiteContext, load_sites
+from darkrange.network import RangeClock, SiteContext
 from darkrange.sites.paste import build_app
-from tests.sites.otherfix import WEEK_S, serve, tiny_world, weeks
+from tests.sites.otherfix import WEEK_S, serve, served, tiny_world, weeks
 
 
 def test_raw_view_is_exact_and_list_follows_the_clock(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     world = tiny_world(tmp_path_factory)
-    site = next(s for s in load_sites(world) if s.kind == "paste")
+    site = served(world, "paste")
     start = 1_767_571_200
     pastes = [
         p

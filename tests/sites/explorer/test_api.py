@@ -290,3 +290,60 @@ def test_bad_chain_folders_are_clear_errors(tmp_path: Path, chain: Chain) -> Non
     (broken / "outputs.parquet").write_bytes(b"not parquet")
     with pytest.raises(FormatError, match="Parquet"):
         explorer_app(broken)
+
+
+def test_every_endpoint_answers_bad_requests_as_esplora(app: ExplorerApp, chain: Chain) -> None:
+    rows = Rows(chain.folder)
+    txid, missing = rows.txs[-1]["txid"], "ab" * 32
+    big = rows.blocks[chain.big_block]["hash"]
+    n_big = rows.blocks[chain.big_block]["n_tx"]
+    addr, bad_addr = chain.reused, "1BoatSLRHtKNngkdXEeobR76b53LETtpyX"
+    cases = [
+        # endpoint: malformed parameter, then unknown or beyond the end
+        (f"/tx/{txid[:-1]}", 400, "Invalid hex string"),
+        (f"/tx/{missing}", 404, "Transaction not found"),
+        (f"/tx/{txid}x/status", 400, "Invalid hex string"),
+        (f"/tx/{txid[:10]}/outspends", 400, "Invalid hex string"),
+        (f"/tx/{missing}/outspends", 404, "Transaction not found"),
+        (f"/tx/{txid}/outspend/one", 400, "Invalid number"),
+        (f"/tx/{txid}/outspend/-1", 400, "Invalid number"),
+        (f"/tx/{missing}/outspend/0", 404, "Transaction not found"),
+        (f"/tx/{txid}/hex", 404, f'endpoint does not exist "/tx/{txid}/hex"'),
+        (f"/address/{bad_addr}", 400, None),
+        ("/address/not-an-address", 400, None),
+        (f"/address/{bad_addr}/txs", 400, None),
+        (f"/address/{bad_addr}/txs/chain/{txid}", 400, None),
+        (f"/address/{bad_addr}/utxo", 400, None),
+        (f"/address/{addr}/balance", 404, None),
+        ("/block-height/tip", 400, "Invalid number"),
+        ("/block-height/-3", 400, "Invalid number"),
+        ("/block-height/1" + "0" * 25, 400, "Invalid number"),
+        (f"/block-height/{len(rows.blocks)}", 404, "Block not found"),
+        ("/block-height/99999999999", 404, "Block not found"),
+        ("/block/xyz", 400, "Invalid hex string"),
+        (f"/block/{missing}", 404, "Block not found"),
+        (f"/block/{missing}/txids", 404, "Block not found"),
+        (f"/block/{missing}/status", 404, "Block not found"),
+        (f"/block/{big}/txid/x", 400, "Invalid number"),
+        (f"/block/{big}/txid/{n_big}", 404, "tx index out of range"),
+        (f"/block/{big}/txs/x", 400, "Invalid number"),
+        (f"/block/{big}/txs/3", 400, "start index must be a multiple of 25"),
+        (f"/block/{big}/txs/{25 * (n_big // 25 + 1)}", 400, "start index out of range"),
+        (f"/block/{big}/header", 404, None),
+        ("/blocks/x", 400, "Invalid number"),
+        (f"/blocks/{len(rows.blocks)}", 404, "Block not found"),
+        ("/blocks/tip/size", 404, None),
+        ("/mempool", 404, None),
+    ]
+    for path, status, body in cases:
+        answer = app.respond("GET", "/api" + path, "")
+        assert (answer.status, answer.content_type) == (status, "text/plain"), path
+        assert answer.body and (body is None or answer.body.decode() == body), path
+    # paging past the end is an empty page, as electrs pages: not an error
+    history = rows.address_txids(addr)
+    assert get(app, f"/address/{addr}/txs/chain/{history[-1]}") == []
+    assert get(app, f"/address/{addr}/txs/chain/{missing}") == []
+    # an unparsable last_seen_txid is ignored (electrs): the newest page
+    newest = [t["txid"] for t in get(app, f"/address/{addr}/txs/chain/zzz")]
+    assert newest == history[:25]
+    assert get(app, f"/tx/{txid}/outspend/999") == {"spent": False}

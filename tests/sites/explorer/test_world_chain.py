@@ -9,14 +9,12 @@ import pytest
 
 from darkrange.sites.explorer import ExplorerApp, explorer_app
 from tests.sites.explorer.test_api import Rows, check_status, check_tx, get
+from tests.sites.otherfix import tiny_world
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    generate = pytest.importorskip("darkrange.world.generate").generate
-    out = tmp_path_factory.mktemp("gen") / "world"
-    generate(7, "tiny", out)
-    return out
+    return tiny_world(tmp_path_factory)  # the one tiny world every site test shares
 
 
 @pytest.fixture(scope="module")

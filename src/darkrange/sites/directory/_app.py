@@ -1,24 +1,24 @@
-"""The link directory (hidden-wiki style) over content/directory.json.
+"""The link directory (hidden-wiki style) over content/directory.json, as of the range clock.
 
-    /                  every link, by category
-    /c/<category>      one category (markets, shops, forums, ...)
-    /links.txt         the bare onion list, one a line, as directories offer for copy and paste
+    /                  every working link by category, then the "do not use" list
+    /c/<category>      one category (markets, shops, forums, ...; "dead" for the do-not-use list)
+    /links.txt         the bare onion list of working links, one a line, for copy and paste
 
 Phishing clones appear as real directories list them: as another "mirror" of the site they
-imitate, under that site's category; nothing on the page tells them apart. The directory does
-not change with the clock, so every page is rendered once at start and served from memory.
+imitate, under that site's category; nothing on the page tells them apart. Which links show,
+which are new, dead or dropped, and when each was last seen follow the clock (_timeline.py);
+a day's pages are rendered once and served from memory until the clock moves.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from darkrange.errors import FormatError
 from darkrange.network import ASGIApp, RangeClock, SiteContext
 from darkrange.sites.defences import TEXT, HttpError, Request, Response, html
-from darkrange.sites.forum import ServiceSite, serve_site
+from darkrange.sites.directory._timeline import Entry, Listed, listed_at, load_entries
+from darkrange.sites.forum import ServiceSite, serve_site, world_start
 
 # kind in directory.json -> (category slug, heading), in the order the page shows them
 CATEGORIES: dict[str, tuple[str, str]] = {
@@ -33,6 +33,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "explorer": ("explorers", "Block explorers"),
 }
 OTHER = ("other", "Other")
+DEAD = ("dead", "Closed, seized or exit-scammed: do not use")
 
 
 @dataclass(frozen=True)
@@ -42,65 +43,56 @@ class Link:
     category: str  # slug
 
 
+def category_of(entry: Entry) -> str:
+    return CATEGORIES.get(entry.kind, OTHER)[0]
+
+
 def load_links(world: Path) -> list[Link]:
-    """The directory's entries; a phishing clone takes the category of the site it imitates."""
-    path = world / "content" / "directory.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(f"{path}: not readable JSON ({exc})") from None
-    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        raise FormatError(f"{path}: expected a list of {{name, onion, kind}} objects")
-    imitated = _imitated_kinds(world)
-    links = []
-    for entry in raw:
-        kind = str(entry.get("kind", ""))
-        onion = str(entry.get("onion", ""))
-        if kind == "phishing":
-            kind = imitated.get(onion, "market")
-        links.append(Link(str(entry.get("name", "")), onion, CATEGORIES.get(kind, OTHER)[0]))
-    return links
-
-
-def _imitated_kinds(world: Path) -> dict[str, str]:
-    """Phishing onion -> kind of the site it clones, from sites.json (the range's public face)."""
-    try:
-        sites = json.loads((world / "sites.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    kinds = {s.get("onion"): s.get("kind") for s in sites if isinstance(s, dict)}
-    return {
-        s["onion"]: str(kinds.get(s.get("clone_of")) or "market")
-        for s in sites
-        if isinstance(s, dict) and s.get("kind") == "phishing" and "onion" in s
-    }
+    """Every address of the directory with its category (a clone: the imitated site's)."""
+    return [Link(e.name, e.onion, category_of(e)) for e in load_entries(world)]
 
 
 class DirectorySite(ServiceSite):
-    """Every page rendered once at start and answered from a dictionary."""
+    """The pages of the clock's day, rendered once per day and answered from a dictionary."""
 
-    def __init__(self, links: list[Link], name: str, clock: RangeClock) -> None:
+    def __init__(self, entries: list[Entry], name: str, start: int, clock: RangeClock) -> None:
         super().__init__("darkrange.sites.directory", name, clock)
+        self.entries = entries
+        self.start = start
+        self.day: int | None = None
+        self.pages: dict[str, Response] = {}
+
+    def pages_of_today(self) -> dict[str, Response]:
+        if self.day != self.clock.days:
+            self.day = self.clock.days
+            self.pages = self.render_day(self.day)
+        return self.pages
+
+    def render_day(self, day: int) -> dict[str, Response]:
+        working, dead = listed_at(self.entries, self.start, day)
         headings = dict([*CATEGORIES.values(), OTHER])
-        groups = [
-            (slug, headings[slug], [link for link in links if link.category == slug])
-            for slug in headings
+        groups: list[tuple[str, str, list[Listed]]] = [
+            (slug, heading, [x for x in working if category_of(x.entry) == slug])
+            for slug, heading in headings.items()
         ]
         groups = [g for g in groups if g[2]]
-        self.pages: dict[str, Response] = {
-            "/": html(self.render("index.html", groups=groups, total=len(links))),
+        if dead:
+            groups.append((*DEAD, dead))
+        pages = {
+            "/": html(self.render("index.html", groups=groups, total=len(working))),
             "/links.txt": Response(
-                200, "".join(f"http://{x.onion}/\n" for x in links).encode(), TEXT
+                200, "".join(f"http://{x.onion}/\n" for x in working).encode(), TEXT
             ),
         }
         for group in groups:
             body = self.render("index.html", groups=[group], total=len(group[2]), one=True)
-            self.pages[f"/c/{group[0]}"] = html(body)
+            pages[f"/c/{group[0]}"] = html(body)
+        return pages
 
     def route(self, req: Request) -> Response:
         if req.method not in ("GET", "HEAD"):
             raise HttpError(405, "the directory is read with GET")
-        page = self.pages.get(req.path)
+        page = self.pages_of_today().get(req.path)
         if page is None:
             raise HttpError(404, "No such page.")
         return page
@@ -108,7 +100,7 @@ class DirectorySite(ServiceSite):
 
 def directory_app(world: Path, name: str, clock: RangeClock | None = None) -> DirectorySite:
     """The link directory of a world folder as a handler (serve it with `guarded`)."""
-    return DirectorySite(load_links(world), name, clock or RangeClock())
+    return DirectorySite(load_entries(world), name, world_start(world), clock or RangeClock())
 
 
 def build_app(context: SiteContext) -> ASGIApp:

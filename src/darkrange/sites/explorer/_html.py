@@ -80,32 +80,28 @@ class ExplorerPages:
         raise HttpError(404, "No such page")
 
     def _redirect_height(self, text: str) -> Answer:
-        height = parse_int(text)
-        if height > self.api.chain.tip_height:
-            raise HttpError(404, "Block not found")
+        height = self.api.find_height(text)
         return self.block(self.api.chain.blocks.hashes[height].decode(), 0)
 
     def home(self) -> Answer:
-        chain = self.api.chain
-        tip = chain.tip_height
+        tip = self.api.tip
         rows = []
         for h in range(tip, max(-1, tip - 15), -1):
-            b = self.api.block(h)
+            b = self.api.shapes.block(h)
             rows.append(
                 [str(h), _link("block", b["id"]), _time(b["timestamp"]), str(b["tx_count"])]
             )
-        body = f"<p>Tip height {tip}, {len(chain.tx_height)} transactions.</p>"
+        body = f"<p>Tip height {tip}, {self.api.mined} transactions.</p>"
         body += _rows(rows, ["height", "hash", "time", "transactions"])
         return _page("Latest blocks", body)
 
     def search(self, q: str) -> Answer:
-        chain = self.api.chain
         if q.isdigit():
             return self._redirect_height(q)
         if len(q) == 64:
-            if chain.tx_row(q.lower()) is not None:
+            if self.api.tx_row(q.lower()) is not None:
                 return self.tx(q)
-            if chain.block_height(q.lower()) is not None:
+            if self.api.block_height(q.lower()) is not None:
                 return self.block(q, 0)
         if q:
             self.api.find_address(q)
@@ -114,7 +110,7 @@ class ExplorerPages:
 
     def block(self, block_hash: str, start: int) -> Answer:
         height = self.api.find_block(block_hash)
-        b = self.api.block(height)
+        b = self.api.shapes.block(height)
         chain = self.api.chain
         first = int(chain.blocks.first_tx[height])
         count = b["tx_count"]
@@ -128,7 +124,7 @@ class ExplorerPages:
         ]
         rows = []
         for r in range(first + start, min(first + count, first + start + PAGE)):
-            tx = self.api.tx(r)
+            tx = self.api.shapes.tx(r)
             out = sum(v["value"] for v in tx["vout"])
             rows.append([str(r - first), _link("tx", tx["txid"]), _btc(out), str(tx["fee"])])
         nav = ""
@@ -140,7 +136,7 @@ class ExplorerPages:
 
     def tx(self, txid: str) -> Answer:
         row = self.api.find_tx(txid)
-        tx = self.api.tx(row)
+        tx = self.api.shapes.tx(row)
         st = tx["status"]
         ins = [self._vin(v) for v in tx["vin"]]
         outs = []
@@ -184,7 +180,8 @@ class ExplorerPages:
             ["sent", _btc(stats["spent_txo_sum"])],
             ["balance", _btc(balance)],
         ]
-        txs = self.api.history(addr_id, after.lower() if after else None)
+        page = self.api.history(addr_id, after.lower() if after else None)
+        txs = [self.api.shapes.tx(r) for r in page]
         rows = []
         for tx in txs:
             delta = sum(

@@ -64,7 +64,11 @@ def _txids(col: pa.Array, what: str) -> Bytes:
     if col.null_count:
         raise FormatError(f"chain: {what} has empty txids")
     lengths = pc.utf8_length(col)
-    if len(col) and (pc.min(lengths).as_py() != 64 or pc.max(lengths).as_py() != 64):
+    if len(col) and (
+        pc.min(lengths).as_py() != 64
+        or pc.max(lengths).as_py() != 64
+        or not pc.all(pc.match_substring_regex(col, "^[0-9a-fA-F]{64}$")).as_py()
+    ):
         raise FormatError(f"chain: {what} txids must be 64 hex characters")
     return _fixed(col, 64)
 
@@ -105,6 +109,7 @@ class Blocks:
     prev: Bytes
     merkle: Bytes
     time: I64
+    latest_time: I64  # running maximum of time: the tip at a moment is a binary search
     median_time: I64
     n_tx: I32
     first_tx: I64  # row of the block's first transaction; len = blocks + 1
@@ -249,6 +254,7 @@ class ChainIndex:
             prev=_fixed(_column(b, "prev_hash"), 64),
             merkle=_fixed(_column(b, "merkle_root"), 64),
             time=times,
+            latest_time=np.maximum.accumulate(times) if len(times) else times,
             median_time=_median_time(times),
             n_tx=n_tx,
             first_tx=first,
@@ -298,6 +304,10 @@ class ChainIndex:
         self.addr_out_ptr: I64 = np.searchsorted(
             self.out_addr[order], np.arange(len(self.addresses) + 1)
         ).astype(np.int64)
+        # prefix sums of the values paid, so an address's received total at any tip is O(1)
+        self.addr_out_sum: I64 = np.concatenate(([0], np.cumsum(self.out_value[order]))).astype(
+            np.int64
+        )
         keys = np.concatenate(
             (
                 self.out_addr.astype(np.int64) * n_tx + self.out_tx,
@@ -315,7 +325,21 @@ class ChainIndex:
 
     @property
     def tip_height(self) -> int:
+        """The last block of the whole chain (-1 for an empty one)."""
         return len(self.blocks.hashes) - 1
+
+    def tip_at(self, moment: int) -> int:
+        """The last block mined by `moment` (Unix s): blocks up to the first one dated later.
+
+        Genesis always counts (a chain is never empty once it exists), so -1 only for no blocks.
+        """
+        if not len(self.blocks.hashes):
+            return -1
+        return max(0, int(np.searchsorted(self.blocks.latest_time, moment, side="right")) - 1)
+
+    def txs_until(self, height: int) -> int:
+        """How many transactions the blocks up to `height` hold: rows below it are mined."""
+        return int(self.blocks.first_tx[height + 1]) if height >= 0 else 0
 
     def tx_row(self, txid: str) -> int | None:
         """Row of a txid (64 lowercase hex) or None."""
@@ -346,13 +370,24 @@ class ChainIndex:
     def address(self, addr_id: int) -> str:
         return self.addresses[addr_id].decode("ascii")  # type: ignore[no-any-return]
 
-    def address_txs(self, addr_id: int) -> I32:
-        """Rows of the transactions touching an address, oldest first."""
-        return self.addr_txs[self.addr_tx_ptr[addr_id] : self.addr_tx_ptr[addr_id + 1]]
+    def address_txs(self, addr_id: int, mined: int | None = None) -> I32:
+        """Rows of the transactions touching an address, oldest first; only rows < `mined`."""
+        rows = self.addr_txs[self.addr_tx_ptr[addr_id] : self.addr_tx_ptr[addr_id + 1]]
+        if mined is not None and len(rows) and rows[-1] >= mined:
+            rows = rows[: int(np.searchsorted(rows, mined))]
+        return rows
 
-    def address_outputs(self, addr_id: int) -> I64:
-        """Output indexes paying an address, oldest first."""
-        return self.addr_outputs[self.addr_out_ptr[addr_id] : self.addr_out_ptr[addr_id + 1]]
+    def address_outputs(self, addr_id: int, mined: int | None = None) -> I64:
+        """Output indexes paying an address, oldest first; only those of rows < `mined`."""
+        outs = self.addr_outputs[self.addr_out_ptr[addr_id] : self.addr_out_ptr[addr_id + 1]]
+        if mined is not None and len(outs) and outs[-1] >= self.tx_out_start[mined]:
+            outs = outs[: int(np.searchsorted(outs, self.tx_out_start[mined]))]
+        return outs
+
+    def address_received(self, addr_id: int, count: int) -> int:
+        """Sum of the first `count` outputs paying an address (its CSR prefix sum)."""
+        start = int(self.addr_out_ptr[addr_id])
+        return int(self.addr_out_sum[start + count] - self.addr_out_sum[start])
 
 
 def load_chain(folder: Path) -> ChainIndex:

@@ -62,8 +62,13 @@ def _int(raw: str, name: str) -> int:
     return int(raw)
 
 
-def parse_order(form: dict[str, str]) -> MixOrder:
-    """The order of a submitted mix form; HTTP 400 naming what is wrong."""
+def parse_order(
+    form: dict[str, str],
+    fees: tuple[Decimal, Decimal] = FEE_PERCENT,
+    delays: tuple[int, int] = DELAY_HOURS,
+) -> MixOrder:
+    """The order of a submitted mix form under the week's `fees` and `delays`; HTTP 400
+    naming what is wrong."""
     pairs: list[tuple[str, str]] = []
     for n in range(1, MAX_DESTINATIONS + 1):
         address = form.get(f"address{n}", "").strip()
@@ -80,15 +85,16 @@ def parse_order(form: dict[str, str]) -> MixOrder:
         share = [_int(p, f"percent for {a}") for a, p in pairs]
         if sum(share) != 100 or min(share) < 1:
             raise HttpError(400, "the percentages must each be at least 1 and add up to 100")
-    delay = _int(form.get("delay", "6").strip() or "6", "delay")
-    if not DELAY_HOURS[0] <= delay <= DELAY_HOURS[1]:
-        raise HttpError(400, f"delay must be {DELAY_HOURS[0]} to {DELAY_HOURS[1]} hours")
+    default_delay = str(max(6, delays[0]))
+    delay = _int(form.get("delay", default_delay).strip() or default_delay, "delay")
+    if not delays[0] <= delay <= delays[1]:
+        raise HttpError(400, f"delay must be {delays[0]} to {delays[1]} hours")
     try:
         fee = Decimal(form.get("fee", "1.5").strip() or "1.5")
     except InvalidOperation:
         raise HttpError(400, "fee must be a number") from None
-    if not fee.is_finite() or not FEE_PERCENT[0] <= fee <= FEE_PERCENT[1]:
-        raise HttpError(400, f"fee must be {FEE_PERCENT[0]} to {FEE_PERCENT[1]} percent")
+    if not fee.is_finite() or not fees[0] <= fee <= fees[1]:
+        raise HttpError(400, f"fee must be {fees[0]} to {fees[1]} percent")
     code = form.get("mix_code", "").strip()
     if code and (len(code) > 16 or not code.isalnum()):
         raise HttpError(400, "a mix code is up to 16 letters and digits")
