@@ -83,6 +83,8 @@ def test_trainee_never_sees_truth_or_trainer_pages(course_client: Client) -> Non
         "/trainer",
         "/trainer/progress",
         "/trainer/scoreboard",
+        "/trainer/analytics",
+        "/trainer/analytics.json",
         "/trainer/trainees/tess",
         "/trainer/trainees/tom",
     ):

@@ -79,6 +79,13 @@ def test_progress_detail_and_scoreboard(course_client: Client, web_store: Store)
     assert '<svg class="bars"' in board and "Security service" in board
     rows = board.split('id="people"')[1]
     assert rows.index("Tom Ash") < rows.index("Tess Bay")  # tom has 5 points, tess none
+    # analytics: tom started opsec-setup, answered 56 wrongly once and "nope" for the proxy
+    numbers = trainer.get("/trainer/analytics.json").json()
+    opsec = next(e for e in numbers["exercises"] if e["exercise"] == "opsec-setup")
+    assert opsec["started"] == 1 and opsec["wrong"] == 2
+    page = trainer.get("/trainer/analytics").text
+    questions = page.split('id="questions"')[1]
+    assert "<code>nope</code> (1)" in questions and '<svg class="bars"' in page
 
 
 def test_trainee_audit_trail_lists_only_that_trainee(

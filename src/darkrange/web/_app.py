@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from darkrange.case import AccessDenied, Store
 from darkrange.errors import FormatError, InputError, NetworkError, StateError
-from darkrange.web import _course, _login, _monitor, _trainer, _vendor, analyst
+from darkrange.web import _analytics, _course, _login, _monitor, _trainer, _vendor, analyst
 from darkrange.web._auth import Forbidden, LoginRequired
 from darkrange.web._config import WebConfig
 from darkrange.web._csrf import CSRFMiddleware
@@ -55,6 +55,7 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
     app.include_router(_course.router)
     app.include_router(_trainer.router)
     app.include_router(_monitor.router)
+    app.include_router(_analytics.router)
     app.include_router(analyst.router)
     return app
 
