@@ -1,6 +1,13 @@
 """Identity resolution: accounts (site, handle) grouped into the people behind them, each link
 with its evidence and a calibrated score; people confirm or reject links (LED Art. 11)."""
 
+from darkrange.analyze.link._authorship import (
+    authorship_matches,
+    authorship_scores,
+    authorship_vectors,
+    calibrate_authorship,
+    title_shape,
+)
 from darkrange.analyze.link._cli import register_link
 from darkrange.analyze.link._decisions import (
     Decision,
@@ -23,6 +30,10 @@ __all__ = [
     "LinkResult",
     "Prepared",
     "append_decision",
+    "authorship_matches",
+    "authorship_scores",
+    "authorship_vectors",
+    "calibrate_authorship",
     "check_records",
     "core",
     "default_model",
@@ -40,5 +51,6 @@ __all__ = [
     "register_link",
     "resolve",
     "skeleton",
+    "title_shape",
     "when",
 ]

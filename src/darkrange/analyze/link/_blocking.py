@@ -5,21 +5,26 @@ certifying key, a contact, a Bitcoin address or chain cluster (hard), the handle
 first letters of its skeleton, or a style signature (random-hyperplane LSH over the style
 vectors). A soft block larger than its cap is a common value (a stock handle prefix), not a
 clue, and is skipped.
+
+Blocks are (block id, account) arrays and their pairs are made in numpy, all blocks of one
+size at once; a pair is coded as left * accounts + right and carries a bit per block kind.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
 
-from darkrange.analyze.link._handles import core, skeleton
+from darkrange.analyze.link._handles import core, pair_handle_similarity, skeleton
 from darkrange.analyze.link._profiles import Profile
 
-__all__ = ["candidate_pairs"]
+__all__ = ["BLOCK_KINDS", "candidate_pairs", "kind_names"]
 
+BLOCK_KINDS = ("key", "contact", "address", "cluster", "handle", "prefix", "certified", "style")
+_BIT = {kind: 1 << i for i, kind in enumerate(BLOCK_KINDS)}
 _HARD_CAP = 400
 _SOFT_CAP = 40
 _LSH_BITS, _LSH_BANDS = 16, 4
@@ -27,74 +32,111 @@ _STYLE_FLOOR = 0.3  # a style-only candidate below this cosine is not worth scor
 _HANDLE_FLOOR = 0.6
 
 
-def _pairs(members: Sequence[int], cap: int) -> Iterable[tuple[int, int]]:
-    if len(members) < 2 or len(members) > cap:
-        return ()
-    ordered = sorted(set(members))
-    return ((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+def kind_names(mask: int) -> list[str]:
+    """The block kinds in a pair's bit mask."""
+    return [kind for kind in BLOCK_KINDS if mask & _BIT[kind]]
+
+
+def _block_pairs(block: np.ndarray, member: np.ndarray, cap: int, n: int) -> np.ndarray:
+    """Coded pairs of every block of 2..cap distinct members."""
+    entries = np.unique(block.astype(np.int64) * n + member)
+    block, member = entries // n, entries % n  # sorted by block, then member
+    starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+    sizes = np.diff(np.r_[starts, len(block)])
+    out = []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= cap)]):
+        first = starts[sizes == size]
+        rows = member[first[:, None] + np.arange(size)]  # blocks x size, members ascending
+        i, j = np.triu_indices(int(size), 1)
+        out.append((rows[:, i] * n + rows[:, j]).ravel())
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def candidate_pairs(
     profiles: Sequence[Profile], style: sparse.csr_matrix, clusters: Mapping[str, str], seed: int
-) -> dict[tuple[int, int], set[str]]:
-    """(i, j) with i < j -> the kinds of block that proposed the pair."""
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(left, right, kinds): pairs with left < right, sorted, and each pair's block-kind mask."""
+    n = len(profiles)
+    ids: dict[tuple[str, str], int] = {}
+    entries: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     by_key_id: dict[str, list[int]] = defaultdict(list)
+
+    def add(kind: str, value: str, i: int) -> None:
+        blocks, members = entries[kind]
+        blocks.append(ids.setdefault((kind, value), len(ids)))
+        members.append(i)
+
     for i, p in enumerate(profiles):
         for fpr in p.fingerprints:
-            blocks["key", fpr].append(i)
+            add("key", fpr, i)
             by_key_id[fpr[-16:]].append(i)
             by_key_id[fpr].append(i)
         for kind, value in p.contacts:
-            blocks["contact", f"{kind}:{value}"].append(i)
+            add("contact", f"{kind}:{value}", i)
         for address in p.addresses:
-            blocks["address", address].append(i)
+            add("address", address, i)
             if address in clusters:
-                blocks["cluster", clusters[address]].append(i)
+                add("cluster", clusters[address], i)
         c = core(p.handle)
         if len(c) >= 3:
-            blocks["handle", c].append(i)
+            add("handle", c, i)
         s = skeleton(p.handle)
         if len(s) >= 5:
-            blocks["prefix", s[:5]].append(i)
-    out: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for (kind, _), members in blocks.items():
+            add("prefix", s[:5], i)
+    codes, kinds = [], []
+    for kind, (blocks, members) in sorted(entries.items()):
         cap = _SOFT_CAP if kind in ("handle", "prefix") else _HARD_CAP
-        for pair in _pairs(members, cap):
-            out[pair].add(kind)
-    for i, p in enumerate(profiles):  # a key certified by another: both ends
-        for issuer in p.certifiers:
-            for j in by_key_id.get(issuer, ()):
-                if j != i:
-                    out[min(i, j), max(i, j)].add("certified")
+        found = _block_pairs(np.array(blocks), np.array(members), cap, n)
+        codes.append(found)
+        kinds.append(np.full(len(found), _BIT[kind], dtype=np.int64))
+    certified = [
+        min(i, j) * n + max(i, j)  # a key certified by another: both ends
+        for i, p in enumerate(profiles)
+        for issuer in p.certifiers
+        for j in by_key_id.get(issuer, ())
+        if j != i
+    ]
+    codes.append(np.array(certified, dtype=np.int64))
+    kinds.append(np.full(len(certified), _BIT["certified"], dtype=np.int64))
     projected = _project(style, seed)
-    for members in _style_buckets(projected, style):
-        for pair in _pairs(members, _SOFT_CAP):
-            out[pair].add("style")
-    return _prune(out, profiles, projected)
+    block, member = _style_blocks(projected, style)
+    found = _block_pairs(block, member, _SOFT_CAP, n)
+    codes.append(found)
+    kinds.append(np.full(len(found), _BIT["style"], dtype=np.int64))
+    code, mask = _merge(np.concatenate(codes), np.concatenate(kinds))
+    left, right = code // max(1, n), code % max(1, n)
+    keep = _keep(profiles, projected, left, right, mask)
+    return left[keep], right[keep], mask[keep]
 
 
-def _prune(
-    out: dict[tuple[int, int], set[str]], profiles: Sequence[Profile], projected: np.ndarray
-) -> dict[tuple[int, int], set[str]]:
+def _merge(code: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique pair codes (sorted) with the OR of their kinds."""
+    if len(code) == 0:
+        return code, kinds
+    order = np.argsort(code, kind="stable")
+    code, kinds = code[order], kinds[order]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    return code[starts], np.bitwise_or.reduceat(kinds, starts)
+
+
+def _keep(
+    profiles: Sequence[Profile],
+    projected: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    mask: np.ndarray,
+) -> np.ndarray:
     """Drop soft-only candidates that a cheap look already rules out (the style cosine
     estimated from the LSH projection, the handle similarity)."""
-    from darkrange.analyze.link._handles import handle_similarity
-
-    style_only = [p for p, kinds in out.items() if kinds == {"style"}]
-    if style_only:
-        left = np.array([a for a, _ in style_only])
-        right = np.array([b for _, b in style_only])
-        estimate = np.einsum("ij,ij->i", projected[left], projected[right])
-        for pair, cos in zip(style_only, estimate, strict=True):
-            if cos < _STYLE_FLOOR:
-                del out[pair]
-    for pair, kinds in list(out.items()):
-        if kinds <= {"prefix", "handle"}:
-            a, b = profiles[pair[0]].handle, profiles[pair[1]].handle
-            if handle_similarity(a, b) < _HANDLE_FLOOR:
-                del out[pair]
-    return dict(out)
+    keep = np.ones(len(left), dtype=bool)
+    style_only = np.flatnonzero(mask == _BIT["style"])
+    estimate = np.einsum("ij,ij->i", projected[left[style_only]], projected[right[style_only]])
+    keep[style_only[estimate < _STYLE_FLOOR]] = False
+    handle_only = np.flatnonzero((mask & ~(_BIT["prefix"] | _BIT["handle"])) == 0)
+    handles = [p.handle for p in profiles]
+    similar = pair_handle_similarity(handles, left[handle_only], right[handle_only])
+    keep[handle_only[similar < _HANDLE_FLOOR]] = False
+    return keep
 
 
 def _project(style: sparse.csr_matrix, seed: int) -> np.ndarray:
@@ -104,32 +146,30 @@ def _project(style: sparse.csr_matrix, seed: int) -> np.ndarray:
     if style.shape[0] == 0 or style.nnz == 0:
         return np.zeros((style.shape[0], width), dtype=np.float32)
     rng = np.random.default_rng(seed)
-    used = np.unique(style.indices)
+    used = np.flatnonzero(np.bincount(style.indices, minlength=style.shape[1]))  # sorted
     planes = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), (len(used), width))
-    remap = sparse.csr_matrix(
-        (np.ones(len(used), dtype=np.float32), (used, np.arange(len(used)))),
-        shape=(style.shape[1], len(used)),
-    )
-    projected = np.asarray((style @ remap) @ planes, dtype=np.float32)
+    # Planes drawn for the used columns only (so codes do not depend on the hash width),
+    # scattered to their columns: one sparse-dense product.
+    full = np.zeros((style.shape[1], width), dtype=np.float32)
+    full[used] = planes
+    projected = np.asarray(style @ full, dtype=np.float32)
     norms = np.linalg.norm(projected, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     out: np.ndarray = projected / norms
     return out
 
 
-def _style_buckets(projected: np.ndarray, style: sparse.csr_matrix) -> list[list[int]]:
-    """Accounts whose style vectors fall on the same side of every hyperplane of a band."""
+def _style_blocks(projected: np.ndarray, style: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """(block, account): accounts whose style vectors fall on the same side of every
+    hyperplane of a band share that band's block."""
     if projected.shape[0] < 2:
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     bits = projected > 0
-    buckets: list[list[int]] = []
     weights = 1 << np.arange(_LSH_BITS, dtype=np.int64)
     nonzero = np.flatnonzero(np.asarray(style.getnnz(axis=1)) > 0)
-    for band in range(_LSH_BANDS):
-        codes = bits[:, band * _LSH_BITS : (band + 1) * _LSH_BITS].astype(np.int64) @ weights
-        order = nonzero[np.argsort(codes[nonzero], kind="stable")]
-        _, starts = np.unique(codes[order], return_index=True)
-        for group in np.split(order, starts[1:]):
-            if len(group) > 1:
-                buckets.append(group.tolist())
-    return buckets
+    blocks = [
+        (bits[nonzero, band * _LSH_BITS : (band + 1) * _LSH_BITS].astype(np.int64) @ weights)
+        + (band << _LSH_BITS)
+        for band in range(_LSH_BANDS)
+    ]
+    return np.concatenate(blocks), np.tile(nonzero, _LSH_BANDS)

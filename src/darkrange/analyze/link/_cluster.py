@@ -74,7 +74,9 @@ def cluster(
     scored: dict[int, dict[int, float]] = defaultdict(dict)
     for link in links:
         scored[link.a][link.b] = scored[link.b][link.a] = link.score
-    for link in sorted(links, key=lambda k: (-k.score, k.a, k.b)):
+    # A soft link below the threshold can neither merge nor be held back: skip it unsorted.
+    active = [link for link in links if link.hard or link.score >= threshold]
+    for link in sorted(active, key=lambda k: (-k.score, k.a, k.b)):
         ra, rb = groups.find(link.a), groups.find(link.b)
         if ra == rb:
             continue

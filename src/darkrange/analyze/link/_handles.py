@@ -11,11 +11,14 @@ handle similarity is soft evidence only.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["core", "handle_similarity", "skeleton"]
+__all__ = ["core", "handle_similarity", "pair_handle_similarity", "skeleton"]
 
 _CYRILLIC = {
     "а": "a",
@@ -156,3 +159,51 @@ def handle_similarity(a: str, b: str) -> float:
     if len(short) >= 4 and short in long_:
         best = max(best, 0.9)
     return float(best)
+
+
+def _leet_skeleton(handle: str) -> str:
+    return skeleton(handle.lower().translate(_LEET))
+
+
+def pair_handle_similarity(
+    handles: Sequence[str], left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """`handle_similarity(handles[left[k]], handles[right[k]])` for every k, the same numbers,
+    with each handle read once and the edit distances computed in rapidfuzz's C loop."""
+    out = np.zeros(len(left), dtype=np.float64)
+    if len(left) == 0:
+        return out
+    ids = [_ids(handles, f) for f in (str, skeleton, _leet_skeleton)]
+    equal = np.zeros(len(left), dtype=bool)
+    for per_account in ids:
+        equal |= per_account[left] == per_account[right]
+    out[equal] = 1.0
+    cores = [core(h) for h in handles]
+    rest = np.flatnonzero(~equal)
+    if len(rest) == 0:
+        return out
+    # Unique pairs of cores only: many candidate pairs repeat the same two cores.
+    core_ids = _ids(cores, str)
+    names = list(dict.fromkeys(cores))  # in id order: ids are given in order of first sight
+    width = len(names)
+    code = core_ids[left[rest]] * width + core_ids[right[rest]]
+    unique, inverse = np.unique(code, return_inverse=True)
+    ca = [names[int(u) // width] for u in unique]
+    cb = [names[int(u) % width] for u in unique]
+    best = process.cpdist(
+        ca, cb, scorer=Levenshtein.normalized_similarity, dtype=np.float64, workers=-1
+    )
+    for k, (x, y) in enumerate(zip(ca, cb, strict=True)):
+        short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+        if best[k] < 0.9 and len(short) >= 4 and short in long_:
+            best[k] = 0.9
+    out[rest] = best[inverse.ravel()]
+    return out
+
+
+def _ids(handles: Sequence[str], read: Callable[[str], str]) -> np.ndarray:
+    """Each handle's reading as a dense integer id (equal readings, equal ids)."""
+    seen: dict[str, int] = {}
+    return np.fromiter(
+        (seen.setdefault(read(h), len(seen)) for h in handles), dtype=np.int64, count=len(handles)
+    )

@@ -40,8 +40,8 @@ def prepare(
         ["\n".join(p.texts) for p in profiles], ["\n".join(p.titles) for p in profiles]
     )
     progress("candidate pairs", 1, 3)
-    pairs = candidate_pairs(profiles, vectors.style, clusters, _LSH_SEED)
+    left, right, blocks = candidate_pairs(profiles, vectors.style, clusters, _LSH_SEED)
     progress("evidence", 2, 3)
-    table = pair_features(profiles, vectors, pairs, clusters)
+    table = pair_features(profiles, vectors, left, right, clusters, blocks)
     progress("evidence", 3, 3)
     return Prepared(profiles, vectors, table)

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from darkrange.analyze.link._pgp import read_key
-from darkrange.analyze.link._records import captures, check_records, first_pointer, read_kind, when
+from darkrange.analyze.link._records import (
+    Columns,
+    check_records,
+    first_pointer,
+    read_columns,
+    when,
+)
 from darkrange.extract import find_selectors
 
 __all__ = ["AccountKey", "Profile", "load_profiles"]
@@ -71,27 +77,12 @@ def load_profiles(folder: Path, progress: Progress = _noop) -> dict[AccountKey, 
     """Every account the records name, with what they say about it."""
     check_records(folder)
     profiles: dict[AccountKey, Profile] = {}
-
-    def get(row: dict[str, Any], handle: str | None) -> Profile | None:
-        if not handle or not row.get("site"):
-            return None
-        key = (str(row["site"]), str(handle))
-        prof = profiles.get(key)
-        if prof is None:
-            prof = profiles[key] = Profile(site=key[0], handle=key[1])
-        if not prof.site_name and row.get("site_name"):
-            prof.site_name = str(row["site_name"])
-        prof.seen.extend(captures(row))
-        if not prof.pointer:
-            prof.pointer = first_pointer(row)
-        return prof
-
     progress("vendors", 0, 4)
-    _vendors(folder, get)
+    _vendors(folder, profiles)
     progress("listings", 1, 4)
-    _listings(folder, get)
+    _listings(folder, profiles)
     progress("posts", 2, 4)
-    _forum(folder, get)
+    _forum(folder, profiles)
     progress("selectors", 3, 4)
     for prof in profiles.values():  # one scan per account: per-row calls cost more than text
         _selectors(prof, "\n".join(prof.texts))
@@ -99,7 +90,33 @@ def load_profiles(folder: Path, progress: Progress = _noop) -> dict[AccountKey, 
     return profiles
 
 
-_Get = Callable[[dict[str, Any], str | None], Profile | None]
+class _Rows:
+    """The accounts a record kind names, row by row, read column-wise."""
+
+    def __init__(self, profiles: dict[AccountKey, Profile], table: Columns, who: str) -> None:
+        self.profiles, self.table = profiles, table
+        self.sites, self.names, self.who = table["site"], table["site_name"], table[who]
+        self.latest = table.latest_captures()
+        self.pointers = table.pointer_counts()
+
+    def get(self, i: int) -> Profile | None:
+        handle, site = self.who[i], self.sites[i]
+        if not handle or not site:
+            return None
+        key = (str(site), str(handle))
+        prof = self.profiles.get(key)
+        if prof is None:
+            prof = self.profiles[key] = Profile(site=key[0], handle=key[1])
+        if not prof.site_name and self.names[i]:
+            prof.site_name = str(self.names[i])
+        latest = self.latest[i]
+        if latest is not None:  # only the latest capture of an account is ever used
+            prof.seen.append(latest)
+        if not prof.pointer and self.pointers[i]:
+            prof.pointer = first_pointer(self.table.row(i, ["pointers"]))
+        return prof
+
+
 _VENDOR_COLUMNS = [
     "site",
     "site_name",
@@ -114,26 +131,30 @@ _VENDOR_COLUMNS = [
 ]
 
 
-def _vendors(folder: Path, get: _Get) -> None:
-    for row in read_kind(folder, "vendors", _VENDOR_COLUMNS):
-        prof = get(row, row["handle"])
+def _vendors(folder: Path, profiles: dict[AccountKey, Profile]) -> None:
+    table = read_columns(folder, "vendors", _VENDOR_COLUMNS)
+    rows = _Rows(profiles, table, "handle")
+    role, fingerprint, armored = table["role"], table["pgp_fingerprint"], table["pgp_armored"]
+    contacts, joined_at, terms = table["contacts"], table["joined"], table["terms"]
+    for i in range(table.rows):
+        prof = rows.get(i)
         if prof is None:
             continue
-        prof.roles.add(str(row["role"] or "vendor"))
-        if row["pgp_fingerprint"]:
-            prof.fingerprints.add(str(row["pgp_fingerprint"]).upper().replace(" ", ""))
-        if row["pgp_armored"]:
-            facts = read_key(str(row["pgp_armored"]))
+        prof.roles.add(str(role[i] or "vendor"))
+        if fingerprint[i]:
+            prof.fingerprints.add(str(fingerprint[i]).upper().replace(" ", ""))
+        if armored[i]:
+            facts = read_key(str(armored[i]))
             if facts is not None:
                 prof.fingerprints.update(facts.fingerprints)
                 prof.certifiers.update(facts.certifiers)
-        for contact in row["contacts"] or []:
+        for contact in contacts[i] or []:
             if isinstance(contact, dict) and contact.get("kind") in _CONTACT_KINDS:
                 prof.contacts.add((str(contact["kind"]), str(contact["value"]).lower()))
-        joined = when(row["joined"])
+        joined = when(joined_at[i])
         if joined is not None:
             prof.joined = joined if prof.joined is None else min(prof.joined, joined)
-        prof.add_text(row["terms"])
+        prof.add_text(terms[i])
 
 
 def _selectors(prof: Profile, text: str | None) -> None:
@@ -163,44 +184,56 @@ _LISTING_COLUMNS = [
 ]
 
 
-def _usd(row: dict[str, Any]) -> float | None:
-    if row["price"] is not None and (row["currency"] or "USD") == "USD":
-        return float(row["price"])
-    for price in row["prices"] or []:
-        if isinstance(price, dict) and price.get("currency") == "USD":
-            return float(price["amount"])
+def _usd(price: Any, currency: Any, prices: Any) -> float | None:
+    if price is not None and (currency or "USD") == "USD":
+        return float(price)
+    for p in prices or []:
+        if isinstance(p, dict) and p.get("currency") == "USD":
+            return float(p["amount"])
     return None
 
 
-def _listings(folder: Path, get: _Get) -> None:
-    for row in read_kind(folder, "listings", _LISTING_COLUMNS):
-        prof = get(row, row["vendor"])
+def _listings(folder: Path, profiles: dict[AccountKey, Profile]) -> None:
+    table = read_columns(folder, "listings", _LISTING_COLUMNS)
+    rows = _Rows(profiles, table, "vendor")
+    title, description, ships = table["title"], table["description"], table["ships_from"]
+    price, currency, prices = table["price"], table["currency"], table["prices"]
+    for i in range(table.rows):
+        prof = rows.get(i)
         if prof is None:
             continue
         prof.roles.add("vendor")
-        if row["title"]:
-            prof.titles.append(str(row["title"]))
-        price = _usd(row)
-        if price is not None and price > 0:
-            prof.prices.append(math.log(price))
-        if row["ships_from"]:
-            prof.ships_from[str(row["ships_from"]).strip().lower()] += 1
-        prof.add_text(row["description"])
+        if title[i]:
+            prof.titles.append(str(title[i]))
+        usd = _usd(price[i], currency[i], prices[i])
+        if usd is not None and usd > 0:
+            prof.prices.append(math.log(usd))
+        if ships[i]:
+            prof.ships_from[str(ships[i]).strip().lower()] += 1
+        if prof.text_size < _MAX_TEXT:
+            prof.add_text(description[i])
 
 
-def _forum(folder: Path, get: _Get) -> None:
-    for row in read_kind(folder, "threads", ["site", "site_name", "author", "created", "title"]):
-        prof = get(row, row["author"])
+def _forum(folder: Path, profiles: dict[AccountKey, Profile]) -> None:
+    threads = read_columns(folder, "threads", ["site", "site_name", "author", "created", "title"])
+    rows = _Rows(profiles, threads, "author")
+    created = threads["created"]
+    for i in range(threads.rows):
+        prof = rows.get(i)
         if prof is not None:
-            created = when(row["created"])
-            if created is not None:
-                prof.times.append(created)
-    columns = ["site", "site_name", "author", "time", "text", "pointers"]
-    for row in read_kind(folder, "posts", columns):
-        prof = get(row, row["author"])
+            at = when(created[i])
+            if at is not None:
+                prof.times.append(at)
+    posts = read_columns(
+        folder, "posts", ["site", "site_name", "author", "time", "text", "pointers"]
+    )
+    rows = _Rows(profiles, posts, "author")
+    posted_at, text = posts["time"], posts["text"]
+    for i in range(posts.rows):
+        prof = rows.get(i)
         if prof is None:
             continue
-        posted = when(row["time"])
+        posted = when(posted_at[i])
         if posted is not None:
             prof.times.append(posted)
-        prof.add_text(row["text"])
+        prof.add_text(text[i])

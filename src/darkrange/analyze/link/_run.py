@@ -86,7 +86,8 @@ def resolve(prepared: Prepared, model: LinkModel, decisions: list[Decision]) -> 
     index = {p.key: i for i, p in enumerate(prepared.profiles)}
     t = prepared.table
     probs = model.scores(t.x)
-    scores = {(int(a), int(b)): float(s) for a, b, s in zip(t.left, t.right, probs, strict=True)}
+    pairs = list(zip(t.left.tolist(), t.right.tolist(), strict=True))
+    scores = dict(zip(pairs, probs.tolist(), strict=True))
     confirmed: dict[tuple[int, int], Decision] = {}
     rejected: dict[tuple[int, int], Decision] = {}
     ignored = 0
@@ -96,16 +97,16 @@ def resolve(prepared: Prepared, model: LinkModel, decisions: list[Decision]) -> 
             continue
         pair = (min(index[a], index[b]), max(index[a], index[b]))
         (confirmed if d.decision == "confirm" else rejected)[pair] = d
-    hard_cols = [_F[h] for h in HARD]
+    hard = (t.x[:, [_F[h] for h in HARD]] != 0).any(axis=1).tolist()
     links = [
-        Link(int(a), int(b), float(s), bool(row[hard_cols].any()))
-        for a, b, s, row in zip(t.left, t.right, probs, t.x, strict=True)
-        if (int(a), int(b)) not in rejected
+        Link(a, b, s, h)
+        for (a, b), s, h in zip(pairs, probs.tolist(), hard, strict=True)
+        if (a, b) not in rejected
     ]
     clustering = cluster(
         len(prepared.profiles), links, list(confirmed), list(rejected), threshold=model.threshold
     )
-    rows = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(t.left, t.right, strict=True))}
+    rows = {pair: k for k, pair in enumerate(pairs)}
     return LinkResult(prepared, clustering, scores, confirmed, rejected, ignored, rows)
 
 

@@ -12,13 +12,25 @@ N-grams are hashed (no vocabulary pass) in numpy, so 50,000 accounts vectorise i
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
-__all__ = ["Vectors", "habit_similarity", "row_cosines", "shared_phrases", "vectorise"]
+from darkrange.analyze.link._threads import in_threads
+
+__all__ = [
+    "Vectors",
+    "habit_similarity",
+    "habits",
+    "row_cosines",
+    "shared_phrases",
+    "tfidf",
+    "vectorise",
+]
 
 _FUNCTION_WORDS = (
     "the",
@@ -92,7 +104,8 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 def _ngram_counts(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_matrix:
     """Hashed byte n-gram counts per document, in numpy over chunks of documents (a Python
     loop over characters would take minutes for 50,000 accounts; chunks keep sorts small)."""
-    parts = [_chunk_counts(docs[i : i + _CHUNK], sizes) for i in range(0, len(docs), _CHUNK)]
+    chunks = [docs[i : i + _CHUNK] for i in range(0, len(docs), _CHUNK)]
+    parts = in_threads(lambda chunk: _chunk_counts(chunk, sizes), chunks)
     if not parts:
         return sparse.csr_matrix((0, 1 << _BITS), dtype=np.float32)
     return sparse.vstack(parts, format="csr")
@@ -127,7 +140,7 @@ def _chunk_counts(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_m
     )
 
 
-def _tfidf(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_matrix:
+def tfidf(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_matrix:
     """Sublinear TF times smoothed IDF, rows L2-normalised (a dot product is the cosine)."""
     x = _ngram_counts(docs, sizes)
     if x.nnz == 0:
@@ -142,42 +155,87 @@ def _tfidf(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_matrix:
     return x
 
 
-def _habits(text: str) -> list[float]:
+@lru_cache(maxsize=1)
+def _bmp_classes() -> np.ndarray:
+    """Per code point below 0x10000: bit 1 upper case, 2 letter, 4 digit (Python's own rules)."""
+    chars = (
+        "".join(chr(c) for c in range(0xD800))
+        + "\0" * 0x800
+        + "".join(chr(c) for c in range(0xE000, 0x10000))
+    )
+    upper = np.array(list(map(str.isupper, chars)), dtype=np.uint8)
+    alpha = np.array(list(map(str.isalpha, chars)), dtype=np.uint8)
+    digit = np.array(list(map(str.isdigit, chars)), dtype=np.uint8)
+    table: np.ndarray = upper | alpha << 1 | digit << 2
+    return table
+
+
+def _char_classes(texts: Sequence[str]) -> np.ndarray:
+    """texts x (upper-case letters, letters, digits, emoji) counts, in numpy over code points
+    (a Python call per character would cost seconds for 50,000 accounts)."""
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    flags = np.zeros(len(codes), dtype=np.uint8)
+    bmp = codes < 0x10000
+    flags[bmp] = _bmp_classes()[codes[bmp]]
+    for k in np.flatnonzero(~bmp):  # few: emoji and the like
+        c = chr(int(codes[k]))
+        flags[k] = c.isupper() | c.isalpha() << 1 | c.isdigit() << 2
+    emoji = (
+        ((codes >= 0x1F300) & (codes <= 0x1FAFF))
+        | ((codes >= 0x2600) & (codes <= 0x27BF))
+        | (codes == 0x2B50)
+        | (codes == 0x2728)
+    )
+    ends = np.cumsum(lengths)
+    columns = [(flags & bit) > 0 for bit in (1, 2, 4)] + [emoji]
+    out = np.zeros((len(texts), len(columns)), dtype=np.int64)
+    for j, column in enumerate(columns):  # per text: a difference of running totals
+        running = np.concatenate([[0], np.cumsum(column, dtype=np.int64)])
+        out[:, j] = running[ends] - running[ends - lengths]
+    return out
+
+
+def _habits(text: str, upper: int, letters: int, digits: int, emoji: int) -> list[float]:
     size = max(1, len(text))
     lines = [line for line in text.split("\n") if line.strip()]
     words = _WORD.findall(text.lower())
     n_words = max(1, len(words))
-    counts: dict[str, int] = {}
-    for w in words:
-        counts[w] = counts.get(w, 0) + 1
-    letters = max(1, sum(map(str.isalpha, text)))
+    counts = Counter(words)
+    letters = max(1, letters)
     n_lines = max(1, len(lines))
     out = [
-        min(1.0, 200 * len(_EMOJI.findall(text)) / size),
+        min(1.0, 200 * emoji / size),
         min(1.0, 50 * text.count("!") / size),
         min(1.0, 100 * text.count("!!") / size),
-        sum(map(str.isupper, text)) / letters,
+        upper / letters,
         sum(line.isupper() for line in lines) / n_lines,
         sum(line[:1].islower() for line in lines) / n_lines,
         min(1.0, 100 * text.count("...") / size),
-        min(1.0, 5 * sum(map(str.isdigit, text)) / size),
+        min(1.0, 5 * digits / size),
     ]
-    out += [min(1.0, 10 * counts.get(w, 0) / n_words) for w in _FUNCTION_WORDS]
+    out += [min(1.0, 10 * counts[w] / n_words) for w in _FUNCTION_WORDS]
     return out
+
+
+def habits(texts: Sequence[str]) -> np.ndarray:
+    """texts x HABITS: punctuation, case, digit, emoji and function-word rates, each 0..1."""
+    classes = _char_classes(texts).tolist()
+    rows = [_habits(t, *c) for t, c in zip(texts, classes, strict=True)]
+    return np.array(rows, dtype=np.float32).reshape(-1, HABITS)
 
 
 def vectorise(texts: Sequence[str], titles: Sequence[str]) -> Vectors:
     """Vectors for accounts given each one's joined text and joined listing titles."""
     style_docs = [t.encode("utf-8")[:_STYLE_BYTES] for t in texts]
     title_docs = [t.lower().encode("utf-8")[:_TITLE_BYTES] for t in titles]
-    style = _tfidf(style_docs, (3, 4))
-    products = _tfidf(title_docs, (4, 5))
+    style = tfidf(style_docs, (3, 4))
+    products = tfidf(title_docs, (4, 5))
     short = [t[:_HABIT_CHARS] for t in texts]
-    habits = np.array([_habits(t) for t in short], dtype=np.float32).reshape(-1, HABITS)
     return Vectors(
         style=style,
         products=products,
-        habits=habits,
+        habits=habits(short),
         has_text=np.array([len(t) >= 150 for t in texts], dtype=bool),
         has_titles=np.array([bool(t.strip()) for t in titles], dtype=bool),
     )
@@ -188,11 +246,13 @@ def row_cosines(
 ) -> np.ndarray:
     """Cosine of row left[k] with row right[k] for every k (rows are L2-normalised), a chunk
     of pairs at a time so memory stays bounded however many pairs there are."""
-    out = np.zeros(len(left), dtype=np.float64)
-    for start in range(0, len(left), chunk):
+
+    def cosines(start: int) -> np.ndarray:
         a, b = left[start : start + chunk], right[start : start + chunk]
-        out[start : start + len(a)] = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
-    return out
+        return np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1), dtype=np.float64).ravel()
+
+    parts = in_threads(cosines, list(range(0, len(left), chunk)))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
 
 
 def habit_similarity(habits: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
