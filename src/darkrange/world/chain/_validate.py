@@ -74,8 +74,8 @@ def validate(spec: ChainSpec) -> None:
             raise InputError(f"{where}: amount below {DUST * 10} sat")
         if not spec.start_time <= p.time <= spec.end_time:
             raise InputError(
-                f"{where} ({p.payer} -> {p.payee}): time {p.time} outside the chain's start "
-                f"and end ({spec.start_time}..{spec.end_time})"
+                f"{where} ({p.payer} -> {p.payee}): time outside the chain's start and end "
+                f"({p.time} not in {spec.start_time}..{spec.end_time})"
             )
         if p.to_request is not None:
             owner = requests.get(p.to_request)
