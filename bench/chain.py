@@ -1,15 +1,23 @@
-"""Chain benchmark (partial): clustering and 5-hop trace on a synthetic chain written to a store.
+"""Chain benchmark: ingest, clustering and 5-hop traces on the large world and a synthetic chain.
 
-Usage: .venv/bin/python bench/chain.py [N_TX] [WORLD...] [--store DIR] [--spark N]
-       [--incremental N]      (default 1,000,000 transactions in a temporary store)
+Usage: .venv/bin/python bench/chain.py [N_TX] [WORLD...] [--cache DIR] [--spark N]
+       [--incremental N] [--no-world]
+       (default: the large world, seed 7, and a 10,000,000-transaction synthetic chain)
 
-Measures clustering (tx/s, peak memory), graph load and 5-hop trace latency (median, p95);
-with --incremental N, clustering the last 10% of an N-transaction chain incrementally versus
-in full; with --spark N, Spark local[2] versus the embedded engine on the same N-transaction
-store (and that their results are identical).
+Measures, each in a child process of its own (wall and CPU seconds, peak memory):
+- the large world (`darkrange world generate --size large`, cached under --cache): ingest of
+  its chain, clustering (tx/s), graph load and 5-hop haircut traces from 40 transactions
+  (median, p95; with the default fan-out cap and without);
+- a synthetic chain of N_TX transactions (cached): clustering (tx/s), then writing the saved
+  clusters (Parquet) and the CSV, as `chain cluster` does;
+- with --spark N: Spark (local[2]) versus the embedded engine on the same N-transaction store,
+  and whether their results are identical;
+- with --incremental N: clustering the last 10% of an N-transaction chain incrementally
+  versus in full.
 
 With WORLD folders (made by `darkrange world generate`), also the clusters' address-pair
-precision, recall and wallet recall against each world's truth.
+precision, recall and wallet recall against each world's truth. The machine's load average is
+recorded before and after: wall times on a loaded machine say little, CPU seconds more.
 
 A synthetic chain of N transactions is written straight into a chain store.
 
@@ -107,44 +115,110 @@ def _cell(v: object) -> str:
     return f"{v:,.3f}" if isinstance(v, float) else f"{v:,}"
 
 
+class _Clock:
+    """Wall and CPU seconds (every thread of the process) since it started."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def done(self, data: dict[str, object], name: str) -> float:
+        import time
+
+        wall = time.perf_counter() - self.wall
+        data[f"{name}_s"], data[f"{name}_cpu_s"] = wall, time.process_time() - self.cpu
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return wall
+
+
 def _peak_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed_cluster(root: Path) -> tuple[float, int]:
-    import time
+# -- measurements, each run in a child process (its own peak memory) -------------------------
+
+
+def _cluster_job(root: str, n_tx: int) -> dict[str, object]:
+    """Cluster a store; then save the clusters and write the CSV as `chain cluster` does."""
+    import tempfile
 
     from darkrange.chain import cluster_addresses
+    from darkrange.chain._incremental import _write_parquet, write_csv
 
-    t0 = time.perf_counter()
-    _, report = cluster_addresses(ChainStore.open(root))
-    return time.perf_counter() - t0, report.addresses
+    data: dict[str, object] = {}
+    clock = _Clock()
+    table, report = cluster_addresses(ChainStore.open(Path(root)))
+    seconds = clock.done(data, "cluster")
+    data.update(cluster_tx_per_s=n_tx / seconds, addresses=report.addresses,
+                clusters=report.clusters, hashed=report.hashed,
+                cluster_peak_rss_mb=_peak_mb())  # fmt: skip
+    with tempfile.TemporaryDirectory(dir=Path(root).parent) as tmp:
+        _write_parquet(Path(tmp) / "clusters.parquet", table)
+        write_csv(table, Path(tmp) / "clusters.csv")
+    clock.done(data, "save_and_csv")
+    return data
 
 
-def _traces(root: Path) -> dict[str, float]:
-    """Graph load time and 5-hop haircut trace latency from 40 transactions."""
+def _trace_job(root: str) -> dict[str, object]:
+    """Graph load, then 5-hop haircut traces from 40 transactions, capped and not."""
     import time
 
     from darkrange.chain._graph import load_graph
-    from darkrange.chain._trace import Start, trace
+    from darkrange.chain._trace import FANOUT, Start, trace
 
-    t0 = time.perf_counter()
-    graph = load_graph(ChainStore.open(root))
-    load = time.perf_counter() - t0
-    lat = []
-    for i in range(0, graph.n_tx, max(1, graph.n_tx // 40)):
-        s0 = time.perf_counter()
-        trace(graph, Start("tx", graph.txid(i)), hops=5, model="haircut", max_txs=2_000)
-        lat.append(time.perf_counter() - s0)
-    lat.sort()
-    return {"graph_load_s": load, "trace5_median_ms": 1000 * lat[len(lat) // 2],
-            "trace5_p95_ms": 1000 * lat[int(0.95 * (len(lat) - 1))]}  # fmt: skip
+    data: dict[str, object] = {}
+    clock = _Clock()
+    graph = load_graph(ChainStore.open(Path(root)))
+    clock.done(data, "graph_load")
+    for name, fanout in (("trace5", FANOUT), ("trace5_uncapped", 0)):
+        lat, cpu, capped = [], [], 0
+        for i in range(0, graph.n_tx, max(1, graph.n_tx // 40)):
+            s0, c0 = time.perf_counter(), time.process_time()
+            got = trace(graph, Start("tx", graph.txid(i)), hops=5, model="haircut",
+                        max_txs=2_000, fanout=fanout)  # fmt: skip
+            lat.append(time.perf_counter() - s0)
+            cpu.append(time.process_time() - c0)  # the latency on an idle core
+            capped += bool(got.capped)
+        lat.sort()
+        cpu.sort()
+        data[f"{name}_median_ms"] = 1000 * lat[len(lat) // 2]
+        data[f"{name}_p95_ms"] = 1000 * lat[int(0.95 * (len(lat) - 1))]
+        data[f"{name}_max_ms"] = 1000 * lat[-1]
+        data[f"{name}_cpu_median_ms"] = 1000 * cpu[len(cpu) // 2]
+        data[f"{name}_cpu_p95_ms"] = 1000 * cpu[int(0.95 * (len(cpu) - 1))]
+        data[f"{name}_capped_traces"] = capped
+    data["trace_fanout_cap"] = FANOUT
+    data["trace_peak_rss_mb"] = _peak_mb()
+    return data
+
+
+def _ingest_job(world: str, root: str) -> dict[str, object]:
+    from darkrange.chain import ingest_world_chain
+
+    data: dict[str, object] = {}
+    clock = _Clock()
+    with ChainStore.writer(Path(root)) as store:
+        report = ingest_world_chain(store, Path(world) / "chain")
+    clock.done(data, "ingest")
+    data["transactions"] = report.transactions_added
+    data["ingest_peak_rss_mb"] = _peak_mb()
+    return data
+
+
+def _write_job(root: str, n_tx: int) -> dict[str, object]:
+    data: dict[str, object] = {}
+    clock = _Clock()
+    write_synthetic(Path(root), n_tx)
+    clock.done(data, "write")
+    return data
 
 
 def _incremental(n_tx: int, tmp: Path) -> dict[str, object]:
     """Cluster 90% of a chain, ingest the last 10%, cluster --incremental vs in full."""
+    import json
     import time
 
     from darkrange.chain import write_clusters
@@ -153,8 +227,6 @@ def _incremental(n_tx: int, tmp: Path) -> dict[str, object]:
     write_synthetic(root, n_tx, part_tx=max(1, n_tx // 10))
     manifest = root / "manifest.json"
     full_manifest = manifest.read_text()
-    import json
-
     data = json.loads(full_manifest)
     data["parts"] = data["parts"][:-1]
     manifest.write_text(json.dumps(data))
@@ -169,61 +241,112 @@ def _incremental(n_tx: int, tmp: Path) -> dict[str, object]:
     return {"incremental_10pct_s": t1 - t0, "full_s": t2 - t1, "incremental_equals_full": same}
 
 
-def _spark(root: Path) -> dict[str, object]:
-    """Spark (local[2]) versus embedded clustering on the same store."""
-    import time
-
+def _spark_job(root: str) -> dict[str, object]:
+    """Spark (local[2]) versus embedded clustering on the same store, side by side."""
     from darkrange.chain import cluster_addresses
     from darkrange.chain._spark import cluster_spark, spark_session
 
+    data: dict[str, object] = {}
+    clock = _Clock()
     spark = spark_session()
-    t0 = time.perf_counter()
-    table, _ = cluster_spark(ChainStore.open(root), spark)
-    t1 = time.perf_counter()
-    embedded, _ = cluster_addresses(ChainStore.open(root))
-    t2 = time.perf_counter()
+    clock.done(data, "spark_start")
+    table, _ = cluster_spark(ChainStore.open(Path(root)), spark)
+    spark_s = clock.done(data, "spark")  # the JVM's CPU is not in spark_cpu_s
+    embedded, _ = cluster_addresses(ChainStore.open(Path(root)))
+    embedded_s = clock.done(data, "embedded")
     spark.stop()
-    return {"spark_s": t1 - t0, "embedded_s": t2 - t1, "spark_over_embedded": (t1 - t0) / (t2 - t1),
-            "spark_equals_embedded": table.equals(embedded)}  # fmt: skip
+    data["spark_over_embedded"] = spark_s / embedded_s
+    data["spark_equals_embedded"] = table.equals(embedded)
+    return data
+
+
+_JOBS = {"cluster": _cluster_job, "trace": _trace_job, "ingest": _ingest_job,
+         "write": _write_job, "spark": _spark_job}  # fmt: skip
+
+
+def _child(job: str, *args: object) -> dict[str, object]:
+    """Run a job in a fresh interpreter; its JSON result comes back on the last line."""
+    import json
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, __file__, "--child", job, json.dumps(list(args))]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    print(f"  {job}: " + ", ".join(f"{k}={_cell(v)}" for k, v in result.items()), flush=True)
+    return result
+
+
+def _large_world(cache: Path) -> Path:
+    import subprocess
+    import sys
+
+    world = cache / "world-large-7"
+    if not (world / "world.json").exists():
+        exe = Path(sys.executable).with_name("darkrange")
+        subprocess.run([str(exe), "world", "generate", "--size", "large", "--seed", "7",
+                        "--out", str(world), "--force"], check=True)  # fmt: skip
+    return world
 
 
 def main() -> None:
-    """bench/chain.py [N_TX] [--store DIR] [--spark N] [--incremental N] [WORLD...]"""
+    """bench/chain.py [N_TX] [WORLD...] [--cache DIR] [--spark N] [--incremental N]"""
     import argparse
+    import json
+    import os
+    import sys
     import tempfile
-    import time
 
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(_JOBS[sys.argv[2]](*json.loads(sys.argv[3]))))
+        return
     from _common import save
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("n_tx", type=int, nargs="?", default=1_000_000)
+    ap.add_argument("n_tx", type=int, nargs="?", default=10_000_000)
     ap.add_argument("worlds", nargs="*", type=Path)
-    ap.add_argument("--store", type=Path, help="reuse (or create) the synthetic store here")
-    ap.add_argument("--spark", type=int, default=0, help="Spark vs embedded on N transactions")
+    ap.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "darkrange-bench-chain"
+    )
+    ap.add_argument("--spark", type=int, default=1_000_000, help="Spark vs embedded on N (0: skip)")
     ap.add_argument("--incremental", type=int, default=0, help="incremental run on N")
+    ap.add_argument("--no-world", action="store_true", help="skip the large world")
     args = ap.parse_args()
-    data: dict[str, object] = {"transactions": args.n_tx}
-    with tempfile.TemporaryDirectory() as tmp:
-        root = args.store or Path(tmp) / "store"
-        if not (root / "manifest.json").exists():
-            t0 = time.perf_counter()
-            write_synthetic(root, args.n_tx)
-            data["write_s"] = time.perf_counter() - t0
-        seconds, n_addr = _timed_cluster(root)
-        data.update(cluster_s=seconds, cluster_tx_per_s=args.n_tx / seconds, addresses=n_addr)
-        data["cluster_peak_rss_mb"] = _peak_mb()
-        data.update(_traces(root))
-        data["peak_rss_mb"] = _peak_mb()
-        if args.incremental:
+    args.cache.mkdir(parents=True, exist_ok=True)
+    data: dict[str, object] = {"load_before": os.getloadavg()[0]}
+    if not args.no_world:
+        world = _large_world(args.cache)
+        store = args.cache / "store-large-7"
+        if not (store / "manifest.json").exists():
+            data.update(
+                {f"large_{k}": v for k, v in _child("ingest", str(world), str(store)).items()}
+            )
+        n_large = json.loads((world / "world.json").read_text())["counts"]["transactions"]
+        data["large_transactions"] = n_large
+        for job, job_args in (("cluster", (str(store), n_large)), ("trace", (str(store),))):
+            data.update({f"large_{k}": v for k, v in _child(job, *job_args).items()})
+    synthetic = args.cache / f"synthetic-{args.n_tx}"
+    if not (synthetic / "manifest.json").exists():
+        data.update(
+            {f"synthetic_{k}": v for k, v in _child("write", str(synthetic), args.n_tx).items()}
+        )
+    data["synthetic_transactions"] = args.n_tx
+    data.update(
+        {f"synthetic_{k}": v for k, v in _child("cluster", str(synthetic), args.n_tx).items()}
+    )
+    if args.spark:
+        sp = args.cache / f"synthetic-{args.spark}"
+        if not (sp / "manifest.json").exists():
+            _child("write", str(sp), args.spark)
+        data.update({f"spark{args.spark}_{k}": v for k, v in _child("spark", str(sp)).items()})
+    if args.incremental:
+        with tempfile.TemporaryDirectory() as tmp:
             data.update({f"inc{args.incremental}_{k}": v for k, v in
                          _incremental(args.incremental, Path(tmp)).items()})  # fmt: skip
-        if args.spark:
-            write_synthetic(Path(tmp) / "sp", args.spark)
-            data.update({f"spark{args.spark}_{k}": v for k, v in
-                         _spark(Path(tmp) / "sp").items()})  # fmt: skip
     for world in args.worlds:  # quality against each world's truth (Nick 2015 baseline: 0.6859)
         for key, value in _quality(world).items():
             data[f"{world.name}_{key}"] = value
+    data["load_after"] = os.getloadavg()[0]
     table = [["measure", "value"]] + [[k, _cell(v)] for k, v in data.items()]
     save("chain", data, table)
 

@@ -66,6 +66,27 @@ def test_forward_and_backward_hops_with_taint(chain_store: tuple[Path, dict[str,
     assert {h.txid for h in fifo.reached(1)} == {specs["hop1"].txid, specs["other"].txid}
 
 
+def test_fanout_cap_follows_the_biggest_flows(tmp_path: Path) -> None:
+    # a batch payout to 8 payees, each spending on: with a cap of 3 transactions a hop, the
+    # three biggest payouts are followed, the cap is reported, and nothing else changes
+    cb = Spec("coinbase0")
+    batch = Spec("batch", [(cb.txid, 0)], [(address(f"p{i}"), (i + 1) * 10**7) for i in range(8)])
+    spends = [Spec(f"s{i}", [(batch.txid, i)], [(address(f"q{i}"), (i + 1) * 10**7 - 1000)])
+              for i in range(8)]  # fmt: skip
+    write_world(tmp_path / "w", [[], [batch], spends])
+    with ChainStore.writer(tmp_path / "s") as store:
+        ingest_world_chain(store, tmp_path / "w")
+    graph = load_graph(ChainStore.open(tmp_path / "s"))
+    full = trace(graph, Start("tx", batch.txid), hops=2, fanout=0)
+    capped = trace(graph, Start("tx", batch.txid), hops=2, fanout=3)
+    assert {h.txid for h in full.reached(1)} == {s.txid for s in spends} and not full.capped
+    assert {h.txid for h in capped.reached(1)} == {s.txid for s in spends[5:]}
+    assert capped.capped == [(1, 5)]
+    assert capped.reached(1) == [h for h in full.reached(1) if h.txid in capped.txids()]
+    back = trace(graph, Start("address", address("q7")), direction="backward", hops=2, fanout=1)
+    assert {spends[7].txid, batch.txid} <= back.txids() and not back.capped
+
+
 def test_trace_cli_json_csv_png_and_errors(
     chain_store: tuple[Path, dict[str, Spec]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

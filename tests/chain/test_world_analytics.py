@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from darkrange.chain import ChainStore, ingest_world_chain
+from darkrange.chain import ChainStore, cluster_addresses, ingest_world_chain
 from darkrange.chain._graph import TxGraph, load_graph
 from darkrange.chain._quality import pair_scores
 from darkrange.chain._service import Services
@@ -50,6 +50,17 @@ def test_cluster_precision_against_truth(world: tuple[Path, TxGraph]) -> None:
     scores = pair_scores(root[np.array(known)], truth)
     assert scores.precision >= 0.99
     assert 0 < scores.recall <= 1
+
+
+def test_hashed_clustering_equals_exact(world: tuple[Path, TxGraph]) -> None:
+    store = ChainStore.open(world[0].parent / "s")
+    fast, fast_report = cluster_addresses(store)
+    exact, exact_report = cluster_addresses(store, exact=True)
+    assert fast_report.hashed and not exact_report.hashed
+    assert fast.equals(exact)
+    assert fast_report.coinjoins and fast_report.merging_transactions > 0
+    exact_report.hashed = True
+    assert fast_report == exact_report
 
 
 def test_plot_payments_found_through_services(world: tuple[Path, TxGraph]) -> None:

@@ -22,6 +22,7 @@ from darkrange.chain._rows import Batch, Placement, Prevout
 from darkrange.chain._rpc import RpcClient, block_from_rpc, btc_to_sat, ingest_rpc
 from darkrange.chain._script import NETWORKS, SCRIPT_TYPES, Network, Spend, classify, infer_spend
 from darkrange.chain._service import ServiceHop, Services
+from darkrange.chain._spark_exposure import exposure_spark, tag_addresses_spark
 from darkrange.chain._store import ChainStore
 from darkrange.chain._summary import Summary, summarize
 from darkrange.chain._tags import TagImport, import_tags, load_tags, read_tag_files
@@ -74,6 +75,7 @@ __all__ = [
     "cluster_addresses",
     "cluster_edges",
     "exposure",
+    "exposure_spark",
     "find_paths",
     "import_tags",
     "infer_spend",
@@ -94,6 +96,7 @@ __all__ = [
     "serialize_tx",
     "split_block_file",
     "summarize",
+    "tag_addresses_spark",
     "tx_from_esplora",
     "write_clusters",
 ]

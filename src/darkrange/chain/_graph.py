@@ -10,7 +10,7 @@ few array look-ups per hop, not a query.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,6 +75,11 @@ class TxGraph:
     addresses: pa.Array  # sorted
     addr_out_ptr: IntArray  # outputs paying address a: addr_out[addr_out_ptr[a]:...]
     addr_out: IntArray
+    out_txs: IntArray = field(init=False)  # the transaction holding each output row
+
+    def __post_init__(self) -> None:
+        counts = np.diff(self.tx_out_ptr)
+        self.out_txs = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
 
     # -- sizes and look-ups ----------------------------------------------------------------
 
@@ -104,7 +109,7 @@ class TxGraph:
 
     def out_tx(self, row: int) -> int:
         """The transaction holding output `row`."""
-        return int(np.searchsorted(self.tx_out_ptr, row, side="right") - 1)
+        return int(self.out_txs[row])
 
     def vout(self, row: int) -> int:
         return row - int(self.tx_out_ptr[self.out_tx(row)])

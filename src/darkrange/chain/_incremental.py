@@ -191,7 +191,7 @@ def incremental(
         for sql in _NEW_SQL.split(";"):
             if sql.strip():
                 con.execute(sql, {"files": files} if "$files" in sql else None)
-        prepare(con, report, "nout")
+        prepare(con, report, "nout", spends="prev_txid IS NOT NULL")
         con.register("st", saved)
         labels = con.execute(_LABELS_SQL).fetchnumpy()
         unions, rows = _join({k: v.tolist() for k, v in labels.items()}, run)

@@ -31,6 +31,7 @@ def as_json(t: Trace) -> str:
             "hops": t.max_hops,
             "start_value_sat": t.start_value,
             "truncated": t.truncated,
+            "capped": [{"hop": h, "left_out": n} for h, n in t.capped],
             "links": [h.as_json() for h in t.hops],
         },
         indent=1,
@@ -57,6 +58,9 @@ def as_text(t: Trace) -> str:
     ]
     if t.truncated:
         lines.append("The trace stopped early: it reached the limit on transactions.")
+    for hop, left in t.capped:
+        lines.append(f"Hop {hop}: {left} transaction(s) carrying the least money not followed "
+                     "(fan-out cap).")  # fmt: skip
     for hop in range(t.max_hops + 1):
         links = t.reached(hop)
         if not links:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from darkrange.chain._graph import IntArray, TxGraph
 from darkrange.chain._service import ServiceHop, Services
@@ -25,6 +26,7 @@ from darkrange.chain._wallets import WALLET_CONFIDENCE, Wallets
 from darkrange.errors import InputError
 
 DIRECTIONS = ("forward", "backward")
+FANOUT = 500  # transactions followed per hop at most, the biggest flows first (0: no cap)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Trace:
     max_hops: int
     hops: list[Hop] = field(default_factory=list)
     truncated: bool = False  # stopped at max_txs before reaching max_hops
+    # (hop, transactions left out): hops where more transactions were reached than the fan-out
+    # cap allows; those carrying the least traced money were not followed
+    capped: list[tuple[int, int]] = field(default_factory=list)
     start_value: int = 0  # satoshis traced from the start
 
     def txids(self) -> set[str]:
@@ -97,13 +102,49 @@ def start_rows(graph: TxGraph, start: Start, direction: str, clusters: IntArray 
     return np.concatenate([graph.outputs_to(int(a)) for a in members])
 
 
+def _strings(array: pa.Array, ids: IntArray) -> list[Any]:
+    """array[ids] as Python values, None where the id is -1."""
+    return list(array.take(pa.array(ids, mask=ids < 0)).to_pylist())
+
+
+def _hops(g: TxGraph, links: list[list[Any]]) -> list[Hop]:
+    """Hops from the tracer's integer links, sorted by (hop, time, txid, vout)."""
+    if not links:
+        return []
+    cols = list(zip(*links, strict=True))
+    hop, t, other, row, override = (np.asarray(cols[i], dtype=np.int64) for i in (0, 1, 2, 3, 9))
+    has_row = row >= 0
+    safe = np.where(has_row, row, 0)
+    vout = np.where(has_row, safe - g.tx_out_ptr[g.out_txs[safe]], 0)
+    amount = np.where(override >= 0, override, np.where(has_row, g.out_value[safe], 0))
+    times = g.tx_time[t]
+    # txids are sorted, so a transaction's index orders like its txid; times like their text
+    order = np.lexsort((vout, t, times, hop))
+    text = np.datetime_as_string(times[order].astype("datetime64[s]"), unit="s")
+    txids = _strings(g.txids, t[order])
+    others = _strings(g.txids, other[order])
+    addresses = _strings(g.addresses, np.where(has_row, g.out_addr[safe], -1)[order])
+    hops = []
+    for k, i in enumerate(order.tolist()):
+        _, _, _, r, taint, how, confidence, candidates, p = links[i][:9]
+        hops.append(Hop(
+            hop=int(hop[i]), txid=txids[k], time=f"{text[k]}Z", from_txid=others[k],
+            vout=int(vout[i]) if r >= 0 else None, address=addresses[k], amount=int(amount[i]),
+            taint=int(taint), heuristic=how, confidence=confidence, candidates=candidates,
+            payout_vout=None if p < 0 else p - int(g.tx_out_ptr[t[i]]),
+        ))  # fmt: skip
+    return hops
+
+
 class _Tracer:
     def __init__(
         self, graph: TxGraph, model: str, max_txs: int, min_taint: float,
         wallets: Wallets | None = None, services: Services | None = None,
-        stop: Callable[[int], bool] | None = None,
+        stop: Callable[[int], bool] | None = None, fanout: int = 0,
     ) -> None:  # fmt: skip
         self.g = graph
+        self.fanout = fanout  # at most this many transactions a hop (0: no cap)
+        self.capped: list[tuple[int, int]] = []
         self.wallets = wallets
         self.services = services
         self.stop = stop  # rows the taint reaches but does not go beyond (exposure)
@@ -114,31 +155,42 @@ class _Tracer:
         self.model = model
         self.max_txs = max_txs
         self.min_taint = min_taint
-        self.hops: list[Hop] = []
-        self.links: dict[tuple[int, int], Hop] = {}  # (row, tx) -> its hop
+        # (row, tx) -> [hop, tx, from tx, row, taint, heuristic, confidence, candidates,
+        #               payout row, amount when not the row's value]; -1: none
+        self.links: dict[tuple[int, int], list[Any]] = {}
         self.seen_tx: set[int] = set()
 
     def _link(
         self, hop: int, t: int, other: int | None, row: int, taint: float, how: str,
         confidence: float = 1.0, candidates: int = 0, payout: int | None = None,
     ) -> None:  # fmt: skip
+        # kept as integers: the strings of the report are looked up once, for all links
         key = (row, t)
         if key in self.links:
-            self.links[key].taint += round(taint)
+            self.links[key][4] += round(taint)
             return
-        g = self.g
-        payout_vout = None if payout is None else payout - int(g.tx_out_ptr[t])
-        link = Hop(
-            hop=hop, txid=g.txid(t), time=g.time_text(t),
-            from_txid=None if other is None else g.txid(other),
-            vout=row - int(g.tx_out_ptr[g.out_tx(row)]) if row >= 0 else None,
-            address=g.address(int(g.out_addr[row])) if row >= 0 else None,
-            amount=int(g.out_value[row]) if row >= 0 else 0,
-            taint=round(taint), heuristic=how, confidence=confidence,
-            candidates=candidates, payout_vout=payout_vout,
-        )  # fmt: skip
-        self.links[key] = link
-        self.hops.append(link)
+        other_tx = -1 if other is None else other
+        payout_row = -1 if payout is None else payout
+        self.links[key] = [hop, t, other_tx, row, round(taint), how, confidence, candidates,
+                           payout_row, -1]  # fmt: skip
+
+    def report(self) -> list[Hop]:
+        """The links as hops, in report order (hop, time, transaction, output)."""
+        return _hops(self.g, list(self.links.values()))
+
+    def _cap(self, hop: int, weight: dict[int, float]) -> list[int]:
+        """The hop's transactions in order, only the `fanout` carrying most money when capped.
+
+        Hubs (an exchange's batch payout, a consolidation of hundreds of deposits) spread a
+        sliver of taint over thousands of transactions within a few hops; following the
+        biggest flows keeps a trace readable and fast, and the report says what was left.
+        """
+        txs = sorted(weight)
+        if not self.fanout or len(txs) <= self.fanout:
+            return txs
+        kept = sorted(txs, key=lambda t: (-weight[t], t))[: self.fanout]
+        self.capped.append((hop, len(txs) - self.fanout))
+        return sorted(kept)
 
     def forward(self, seed: dict[int, float], max_hops: int) -> bool:
         g = self.g
@@ -171,8 +223,15 @@ class _Tracer:
                     for tx, carry in self.wallets.carries(row, delta, self.model):
                         if tx not in (t, g.out_tx(row)):
                             jumps[tx].append((row, carry))
+            weight: dict[int, float] = defaultdict(float)
+            for t, rows in by_tx.items():
+                weight[t] += sum(frontier[r] for r in rows)
+            for t, carries in jumps.items():
+                weight[t] += sum(c for _, c in carries)
+            for t, entries in served.items():
+                weight[t] += sum(sh.carry for _, sh in entries)
             frontier = {}
-            for t in sorted(set(by_tx) | set(jumps) | set(served)):
+            for t in self._cap(hop, weight):
                 if len(self.seen_tx) >= self.max_txs and t not in self.seen_tx:
                     return True
                 self.seen_tx.add(t)
@@ -193,12 +252,12 @@ class _Tracer:
     ) -> None:
         """Recompute t's output taint from its inputs (and wallet carries); push increases."""
         g = self.g
-        ins = g.inputs(t)
-        prevs = [int(g.in_prev[i]) for i in ins]
-        values = [int(g.in_value[i]) for i in ins]
+        i0, i1 = int(g.tx_in_ptr[t]), int(g.tx_in_ptr[t + 1])
+        prevs = g.in_prev[i0:i1].tolist()
+        values = g.in_value[i0:i1].tolist()
         taints = [taint_out.get(p, 0.0) if p >= 0 else 0.0 for p in prevs]
         outs = g.outputs(t)
-        out_values = [int(g.out_value[r]) for r in outs]
+        out_values = g.out_value[outs.start : outs.stop].tolist()
         new = spread(self.model, values, taints, out_values)
         if extra > 0:
             # wallet carries go to the payout's outputs in proportion to value
@@ -228,8 +287,9 @@ class _Tracer:
                 stopped = hop > first and self.stop is not None and self.stop(row)
                 if delta >= self.min_taint and not stopped:
                     by_tx[g.out_tx(row)].append(row)
+            weight = {t: sum(frontier[r] for r in rows) for t, rows in by_tx.items()}
             frontier = {}
-            for t in sorted(by_tx):
+            for t in self._cap(hop, weight):
                 if len(self.seen_tx) >= self.max_txs and t not in self.seen_tx:
                     return True
                 self.seen_tx.add(t)
@@ -270,6 +330,7 @@ def trace(
     services: Services | None = None,
     max_txs: int = 10_000,
     min_taint: float = 1.0,
+    fanout: int = FANOUT,
 ) -> Trace:
     """Follow the money `hops` hops from `start`; at most `max_txs` transactions are reached."""
     if direction not in DIRECTIONS:
@@ -281,28 +342,17 @@ def trace(
     rows = start_rows(graph, start, direction, clusters)
     seed = {int(r): float(graph.out_value[r]) for r in rows}
     result = Trace(start, direction, model, hops, start_value=int(sum(seed.values())))
-    tracer = _Tracer(graph, model, max_txs, min_taint, wallets, services)
+    tracer = _Tracer(graph, model, max_txs, min_taint, wallets, services, fanout=fanout)
     if direction == "forward":
         result.truncated = tracer.forward(seed, hops)
     elif start.kind == "tx":
         t = graph.tx_index(start.value)
         tracer.seen_tx.add(t)
-        tracer.hops.append(
-            Hop(
-                0,
-                graph.txid(t),
-                graph.time_text(t),
-                None,
-                None,
-                None,
-                int(sum(seed.values())),
-                int(sum(seed.values())),
-                "start",
-                1.0,
-            )
-        )
+        total = int(sum(seed.values()))
+        tracer.links[(-1, t)] = [0, t, -1, -1, total, "start", 1.0, 0, -1, total]
         result.truncated = tracer.backward(seed, hops, first=1)
     else:
         result.truncated = tracer.backward(seed, hops)
-    result.hops = sorted(tracer.hops, key=lambda h: (h.hop, h.time, h.txid, h.vout or 0))
+    result.hops = tracer.report()
+    result.capped = tracer.capped
     return result

@@ -20,6 +20,7 @@ from scipy import sparse
 
 from darkrange.analyze.link._handles import core, pair_handle_similarity, skeleton
 from darkrange.analyze.link._profiles import Profile
+from darkrange.analyze.link._threads import in_threads
 
 __all__ = ["BLOCK_KINDS", "candidate_pairs", "kind_names"]
 
@@ -28,6 +29,7 @@ _BIT = {kind: 1 << i for i, kind in enumerate(BLOCK_KINDS)}
 _HARD_CAP = 400
 _SOFT_CAP = 40
 _LSH_BITS, _LSH_BANDS = 16, 4
+_PROJECT_ROWS = 4000
 _STYLE_FLOOR = 0.3  # a style-only candidate below this cosine is not worth scoring
 _HANDLE_FLOOR = 0.6
 
@@ -152,7 +154,10 @@ def _project(style: sparse.csr_matrix, seed: int) -> np.ndarray:
     # scattered to their columns: one sparse-dense product.
     full = np.zeros((style.shape[1], width), dtype=np.float32)
     full[used] = planes
-    projected = np.asarray(style @ full, dtype=np.float32)
+    # Row chunks in threads: scipy's sparse-dense product releases the GIL.
+    starts = list(range(0, style.shape[0], _PROJECT_ROWS))
+    parts = in_threads(lambda at: style[at : at + _PROJECT_ROWS] @ full, starts)
+    projected = np.asarray(np.vstack(parts), dtype=np.float32)
     norms = np.linalg.norm(projected, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     out: np.ndarray = projected / norms

@@ -165,9 +165,11 @@ def _contact_conflict(f: _Facts, left: np.ndarray, right: np.ndarray) -> np.ndar
     n_kinds = f.contact_kinds.width
     group = position * n_kinds + kind
     # A kind both give is in conflict when none of `left`'s values of that kind is `right`'s.
-    in_conflict = np.setdiff1d(np.unique(group[both]), np.unique(group[hit]))
-    out = np.zeros(len(left), dtype=bool)
-    out[in_conflict // n_kinds] = True
+    # Counted per (pair, kind) slot: cheaper than sets of group ids for 800,000 pairs.
+    slots = len(left) * n_kinds
+    given = np.bincount(group[both], minlength=slots) > 0
+    shared = np.bincount(group[hit], minlength=slots) > 0
+    out: np.ndarray = np.asarray((given & ~shared).reshape(len(left), n_kinds).any(axis=1))
     return out
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +31,28 @@ class Prepared:
     table: PairTable
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while hundreds of thousands of records become profiles:
+    nothing built here forms a cycle, yet every full collection walks all of it again (about
+    a tenth of the reading time for 50,000 accounts). Restored on the way out, even on error."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def prepare(
     records: Path, clusters: Mapping[str, str] | None = None, progress: Progress = _noop
 ) -> Prepared:
-    clusters = clusters or {}
+    with _no_cycle_collection():
+        return _prepare(records, clusters or {}, progress)
+
+
+def _prepare(records: Path, clusters: Mapping[str, str], progress: Progress) -> Prepared:
     found = load_profiles(records, progress)
     profiles = [found[k] for k in sorted(found)]
     progress("style vectors", 0, 3)

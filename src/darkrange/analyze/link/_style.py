@@ -6,7 +6,8 @@
   and Russian, compared by mean absolute difference;
 - products: TF-IDF of lower-cased listing-title 4-5-grams (product lines keep their names).
 
-N-grams are hashed (no vocabulary pass) in numpy, so 50,000 accounts vectorise in seconds.
+N-grams are hashed (no vocabulary pass) and counted by a compiled loop per document
+(darkrange.analyze.link._kernels), so 50,000 accounts vectorise in seconds.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
 
+from darkrange.analyze.link._kernels import ngram_rows, normalise_rows, pair_dots
 from darkrange.analyze.link._threads import in_threads
 
 __all__ = [
@@ -98,46 +101,25 @@ _BITS = 18
 _STYLE_BYTES = 1200  # per account: enough for habits to show, and bounded
 _TITLE_BYTES = 800
 _HABIT_CHARS = 800
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _ngram_counts(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_matrix:
-    """Hashed byte n-gram counts per document, in numpy over chunks of documents (a Python
-    loop over characters would take minutes for 50,000 accounts; chunks keep sorts small)."""
-    chunks = [docs[i : i + _CHUNK] for i in range(0, len(docs), _CHUNK)]
-    parts = in_threads(lambda chunk: _chunk_counts(chunk, sizes), chunks)
+    """Hashed byte n-gram counts per document, compiled, in threads over chunks of documents
+    (each document's n-grams are sorted on their own: small sorts, in cache)."""
+    chunks = [list(docs[i : i + _CHUNK]) for i in range(0, len(docs), _CHUNK)]
+    parts = in_threads(lambda chunk: ngram_rows(chunk, sizes, _BITS), chunks)
     if not parts:
         return sparse.csr_matrix((0, 1 << _BITS), dtype=np.float32)
-    return sparse.vstack(parts, format="csr")
+    offsets = np.cumsum([0] + [int(p[0][-1]) for p in parts])
+    indptr = np.concatenate(
+        [np.zeros(1, dtype=np.int64)] + [p[0][1:] + o for p, o in zip(parts, offsets, strict=False)]
+    )
+    columns = np.concatenate([p[1] for p in parts])
+    counts = np.concatenate([p[2] for p in parts])
+    return sparse.csr_matrix((counts, columns, indptr), shape=(len(docs), 1 << _BITS))
 
 
 _CHUNK = 2000
-
-
-def _chunk_counts(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_matrix:
-    lengths = np.array([len(d) for d in docs], dtype=np.int64)
-    buf = np.frombuffer(b"".join(docs), dtype=np.uint8).astype(np.uint64)
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    keys = []
-    for n in sizes:
-        if len(buf) < n:
-            continue
-        m = len(buf) - n + 1
-        code = np.zeros(m, dtype=np.uint64)
-        for k in range(n):
-            code = code * np.uint64(257) + buf[k : k + m]
-        same_doc = doc_of[:m] == doc_of[n - 1 :]  # no n-gram straddles two accounts
-        hashed = (code * _GOLDEN) >> np.uint64(64 - _BITS)  # wraps modulo 2**64 by design
-        keys.append((doc_of[:m][same_doc] << _BITS) | hashed[same_doc].astype(np.int64))
-    if not keys:
-        return sparse.csr_matrix((len(docs), 1 << _BITS), dtype=np.float32)
-    unique, counts = np.unique(np.concatenate(keys), return_counts=True)
-    # Sorted keys are sorted by row, then column: they are CSR order already.
-    indptr = np.searchsorted(unique >> _BITS, np.arange(len(docs) + 1))
-    return sparse.csr_matrix(
-        (counts.astype(np.float32), (unique & ((1 << _BITS) - 1)).astype(np.int32), indptr),
-        shape=(len(docs), 1 << _BITS),
-    )
 
 
 def tfidf(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_matrix:
@@ -149,9 +131,7 @@ def tfidf(docs: Sequence[bytes], sizes: tuple[int, ...]) -> sparse.csr_matrix:
     df = np.bincount(x.indices, minlength=x.shape[1])
     idf = (np.log((1.0 + x.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
     x.data *= idf[x.indices]
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    x.data /= np.repeat(norms, np.diff(x.indptr)).astype(np.float32)
+    normalise_rows(x)
     return x
 
 
@@ -187,20 +167,20 @@ def _char_classes(texts: Sequence[str]) -> np.ndarray:
         | (codes == 0x2B50)
         | (codes == 0x2728)
     )
-    ends = np.cumsum(lengths)
+    text_of = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
     columns = [(flags & bit) > 0 for bit in (1, 2, 4)] + [emoji]
     out = np.zeros((len(texts), len(columns)), dtype=np.int64)
-    for j, column in enumerate(columns):  # per text: a difference of running totals
-        running = np.concatenate([[0], np.cumsum(column, dtype=np.int64)])
-        out[:, j] = running[ends] - running[ends - lengths]
+    for j, column in enumerate(columns):  # per text: how many of its code points are set
+        out[:, j] = np.bincount(text_of[column], minlength=len(texts))
     return out
 
 
 def _habits(text: str, upper: int, letters: int, digits: int, emoji: int) -> list[float]:
+    """The eight punctuation and case habits of one text, then its word count and the count
+    of each function word (rates for those are taken in numpy, for all texts at once)."""
     size = max(1, len(text))
     lines = [line for line in text.split("\n") if line.strip()]
     words = _WORD.findall(text.lower())
-    n_words = max(1, len(words))
     counts = Counter(words)
     letters = max(1, letters)
     n_lines = max(1, len(lines))
@@ -213,16 +193,22 @@ def _habits(text: str, upper: int, letters: int, digits: int, emoji: int) -> lis
         sum(line[:1].islower() for line in lines) / n_lines,
         min(1.0, 100 * text.count("...") / size),
         min(1.0, 5 * digits / size),
+        max(1, len(words)),
     ]
-    out += [min(1.0, 10 * counts[w] / n_words) for w in _FUNCTION_WORDS]
+    out += map(counts.get, _FUNCTION_WORDS, repeat(0))  # .get: no Python __missing__ call
     return out
 
 
 def habits(texts: Sequence[str]) -> np.ndarray:
     """texts x HABITS: punctuation, case, digit, emoji and function-word rates, each 0..1."""
     classes = _char_classes(texts).tolist()
-    rows = [_habits(t, *c) for t, c in zip(texts, classes, strict=True)]
-    return np.array(rows, dtype=np.float32).reshape(-1, HABITS)
+    rows = np.array(
+        [_habits(t, *c) for t, c in zip(texts, classes, strict=True)], dtype=np.float64
+    ).reshape(-1, HABITS + 1)
+    # The same float64 operations as min(1.0, 10 * count / words) per value, then float32.
+    rates = np.minimum(1.0, 10 * rows[:, 9:] / rows[:, 8:9])
+    out: np.ndarray = np.hstack([rows[:, :8], rates]).astype(np.float32)
+    return out
 
 
 def vectorise(texts: Sequence[str], titles: Sequence[str]) -> Vectors:
@@ -247,9 +233,11 @@ def row_cosines(
     """Cosine of row left[k] with row right[k] for every k (rows are L2-normalised), a chunk
     of pairs at a time so memory stays bounded however many pairs there are."""
 
+    if not matrix.has_sorted_indices:  # the compiled dot product walks sorted rows
+        matrix = matrix.sorted_indices()
+
     def cosines(start: int) -> np.ndarray:
-        a, b = left[start : start + chunk], right[start : start + chunk]
-        return np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1), dtype=np.float64).ravel()
+        return pair_dots(matrix, left[start : start + chunk], right[start : start + chunk])
 
     parts = in_threads(cosines, list(range(0, len(left), chunk)))
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)

@@ -1,0 +1,498 @@
+"""Tagging and exposure as PySpark jobs over the store's Parquet: the embedded results, exactly.
+
+The embedded path (`_exposure`) follows a cluster's money with the haircut tracer: each hop it
+takes the transactions reached (in txid order), recomputes their outputs' taint (forward) or
+their inputs' funding (backward) from everything tainted so far, keeps increases only, and
+pushes the increases on. Money reaching a tagged address of another cluster stops there.
+
+The Spark job is the same arithmetic as DataFrame operations, hop by hop:
+
+- Within a hop the embedded tracer works through the transactions one by one in txid order,
+  so a transaction that spends (forward) or funds (backward) another transaction of the same
+  hop with a smaller txid sees that one's new taint at once. Here each hop is iterated to a
+  fixed point in which an input sees the same-hop update only from a smaller txid: a
+  dependency chain of length d settles in d rounds, to the embedded result.
+- A transaction's taint is a sum over its inputs (outputs, backward) taken in input order, as
+  Python's `sum` does it (a left fold before Python 3.12, Neumaier's compensated sum since),
+  so every satoshi figure is bit for bit the embedded one.
+- The embedded tracer stops at `max_txs` transactions (50,000 for exposure), part-way through
+  a hop: the transactions of that hop past the cut-off (in txid order) are not processed.
+  The same cut-off is computed here.
+- The tagged money found is summed on the driver in the embedded order of discovery.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from darkrange.chain._exposure import DIRECTIONS, Exposure, ExposureRow
+from darkrange.chain._store import ChainStore
+from darkrange.chain._tags import load_tags
+from darkrange.chain._trace import Start
+from darkrange.errors import InputError, StateError
+
+MAX_TXS = 50_000  # the embedded exposure's cap on transactions reached, per direction
+
+# sum(x for x in values) in Python's own order and rounding (vin or vout order)
+_FOLD = "aggregate(array_sort(collect_list(struct({k} AS k, {x} AS x))), CAST(0 AS DOUBLE), "
+_LEFT = _FOLD + "(a, e) -> a + e.x)"
+_NEUMAIER = (
+    _FOLD.replace(
+        "CAST(0 AS DOUBLE)", "named_struct('s', CAST(0 AS DOUBLE), 'c', CAST(0 AS DOUBLE))"
+    )
+    + "(a, e) -> named_struct('s', a.s + e.x, 'c', a.c + IF(abs(a.s) >= abs(e.x), "
+    "(a.s - (a.s + e.x)) + e.x, (e.x - (a.s + e.x)) + a.s)), a -> a.s + a.c)"
+)
+
+
+def ordered_sum(key: str, value: str) -> Any:
+    """Column: Python's `sum` of `value` over a group, in `key` order (an aggregate)."""
+    from pyspark.sql import functions as F
+
+    template = _NEUMAIER if sys.version_info >= (3, 12) else _LEFT
+    return F.expr(template.format(k=key, x=value))
+
+
+# -- the store as DataFrames --------------------------------------------------------------
+
+
+@dataclass
+class _Chain:
+    ins: Any  # txid, vin, value (-1: unknown), prev_txid, prev_vout (null: not in the store)
+    outs: Any  # txid, vout, value, address
+    spends: Any  # prev_txid, prev_vout, txid, vin: which input spends an output of the store
+
+
+def _chain(spark: Any, store: ChainStore) -> _Chain:
+    from darkrange.chain._spark import _views
+
+    _views(spark, store)
+    # the embedded graph's inputs: values resolved as inputs_resolved does, linked to the
+    # output they spend when that output is in the store
+    ins = spark.sql(
+        """SELECT i.txid, i.vin,
+                  coalesce(CASE WHEN i.address_source = 'prevout' OR i.prev_txid IS NULL
+                                THEN i.value ELSE coalesce(i.value, o.value) END, -1) AS value,
+                  CASE WHEN o.txid IS NOT NULL THEN i.prev_txid END AS prev_txid,
+                  CASE WHEN o.txid IS NOT NULL THEN i.prev_vout END AS prev_vout
+           FROM inputs i LEFT JOIN outputs o ON o.txid = i.prev_txid AND o.vout = i.prev_vout"""
+    ).cache()
+    outs = spark.sql("SELECT txid, vout, value, address FROM outputs").cache()
+    spends = ins.where("prev_txid IS NOT NULL").select("prev_txid", "prev_vout", "txid", "vin")
+    return _Chain(ins, outs, spends.cache())
+
+
+def _spenders(chain: _Chain) -> Any:
+    """txid, vout, spender, vin: the input spending each output of the store."""
+    from pyspark.sql import functions as F
+
+    return chain.spends.select(
+        F.col("prev_txid").alias("txid"), F.col("prev_vout").alias("vout"),
+        F.col("txid").alias("spender"), "vin",
+    )  # fmt: skip
+
+
+def _frame(spark: Any, data: Any, ddl: str | None) -> Any:
+    """A Spark DataFrame from a DataFrame, an Arrow table, or a CSV / Parquet file."""
+    if isinstance(data, pa.Table):
+        return spark.createDataFrame(data)
+    if isinstance(data, (str, Path)):
+        path = Path(data)
+        if not path.exists():
+            raise InputError(f"{path} does not exist")
+        reader = spark.read if ddl is None else spark.read.schema(ddl)
+        if path.suffix.lower() == ".csv":
+            return reader.option("header", "true").csv(str(path))
+        return reader.parquet(str(path))
+    return data
+
+
+def _clusters(spark: Any, store: ChainStore, clusters: Any) -> Any:
+    if clusters is None:
+        from darkrange.chain._spark import cluster_spark
+
+        clusters, _ = cluster_spark(store, spark)
+    frame = _frame(spark, clusters, "address STRING, cluster_id STRING")
+    return frame.select("address", "cluster_id")
+
+
+# -- tagging ----------------------------------------------------------------------------
+
+
+def tag_addresses_spark(spark: Any, clusters: Any, tags: Any) -> Any:
+    """DataFrame `address, cluster_id, keys, labels` (sorted arrays): each address a BTC tag
+    reaches, by its own tags or its cluster's cluster-definer tags (the embedded Attribution's
+    `keys` and `labels`). `clusters` (`address, cluster_id`) and `tags` (the store's tags
+    table) may be DataFrames, Arrow tables or files."""
+    from pyspark.sql import functions as F
+
+    clusters = _frame(spark, clusters, "address STRING, cluster_id STRING")
+    if isinstance(tags, pa.Table):  # only BTC tags meet the chain: ship no others to the JVM
+        tags = tags.filter(pc.equal(tags.column("currency"), "BTC"))
+    tags = _frame(spark, tags, None)
+    keys = F.filter(
+        F.array(
+            F.when(F.coalesce(F.col("category"), F.lit("")) != "", F.concat(
+                F.lit("category:"), F.col("category"))),
+            F.when(F.coalesce(F.col("abuse"), F.lit("")) != "", F.concat(
+                F.lit("abuse:"), F.col("abuse"))),
+        ),
+        lambda k: k.isNotNull(),
+    )  # fmt: skip
+    keys = F.when(F.size(keys) == 0, F.array(F.lit("category:unknown"))).otherwise(keys)
+    own = (
+        tags.where(F.col("currency") == "BTC")
+        .join(clusters, "address")
+        .select(
+            "address", "cluster_id", F.explode(keys).alias("key"),
+            F.coalesce(F.col("label"), F.lit("None")).alias("label"),  # str(None), as embedded
+            F.coalesce(F.col("is_cluster_definer"), F.lit(False)).alias("definer"),
+        )
+    )  # fmt: skip
+    inherited = (
+        own.where("definer")
+        .select("cluster_id", "key", "label")
+        .join(clusters, "cluster_id")
+        .select("address", "cluster_id", "key", "label")
+    )
+    return (
+        own.drop("definer")
+        .unionByName(inherited)
+        .groupBy("address", "cluster_id")
+        .agg(
+            F.array_sort(F.collect_set("key")).alias("keys"),
+            F.array_sort(F.collect_set("label")).alias("labels"),
+        )
+    )
+
+
+# -- one direction of the walk -----------------------------------------------------------
+
+
+@dataclass
+class _Walk:
+    """The taint of every output reached: the embedded `taint_out`, `row_hop` and frontier."""
+
+    taint: Any  # txid, vout, taint, hop (first increase), delta, at (step of the last increase)
+    seen: Any  # txid of every transaction reached (may repeat)
+    n_seen: int
+    step: int = 0
+    truncated: bool = False
+
+    def frontier(self) -> Any:
+        return self.taint.where(self.taint.at == self.step).select("txid", "vout", "delta")
+
+
+def _reach(walk: _Walk, txs: Any, spends: Any, way: str, max_txs: int) -> tuple[Any, bool] | None:
+    """This hop's transactions the embedded tracer processes before its cap stops it (None:
+    none), and whether one of them depends on another (spends or funds a smaller txid)."""
+    from pyspark.sql import functions as F
+
+    seen = walk.seen.distinct().withColumn("_seen", F.lit(True))
+    flagged = txs.join(seen, "txid", "left")
+    counts = flagged.agg(F.count("*").alias("n"), F.count_if(F.col("_seen").isNull()).alias("new"))
+    dep = _dependent(txs, spends, way)
+    n, n_new, n_dep = counts.crossJoin(dep).collect()[0]
+    if n == 0:
+        return None
+    room = max(max_txs - walk.n_seen, 0)
+    if n_new > room:
+        # the embedded tracer returns at the first new transaction it has no room for
+        walk.truncated = True
+        first = flagged.where("_seen IS NULL").orderBy("txid").offset(room).limit(1)
+        txs = txs.where(F.col("txid") < first.collect()[0][0])
+        n_new = room
+        n_dep = _dependent(txs, spends, way).collect()[0][0] if n_dep else 0
+    walk.n_seen += int(n_new)
+    walk.seen = walk.seen.unionByName(txs)
+    return txs, n_dep > 0
+
+
+def _dependent(txs: Any, spends: Any, way: str) -> Any:
+    """One row: how many of the hop's links go from a smaller txid to a larger one of the hop
+    (forward: a spender spends an earlier one's output; backward: funds an earlier one)."""
+    from pyspark.sql import functions as F
+
+    inside = spends.join(txs, "txid", "left_semi")
+    inside = inside.join(txs.select(F.col("txid").alias("prev_txid")), "prev_txid", "left_semi")
+    first = (
+        F.col("prev_txid") < F.col("txid") if way == "out" else F.col("txid") < F.col("prev_txid")
+    )
+    return inside.agg(F.count_if(first).alias("dep"))
+
+
+def _settle(step: Any, dependent: bool) -> Any:
+    """Iterate a hop's update to its fixed point (same-hop dependencies settle one per round)."""
+    if not dependent:
+        return step(None)
+    cur = step(None).localCheckpoint()
+    while True:
+        nxt = step(cur).localCheckpoint()
+        prev = cur.withColumnRenamed("new", "prev")
+        changed = nxt.join(prev, ["txid", "vout"]).where("new <> prev").limit(1).count()
+        cur = nxt
+        if changed == 0:
+            return cur
+
+
+def _share(total_taint: str, total: str, fallback: str) -> Any:
+    """The haircut share of `spread`: taint over value, the fallback value when none."""
+    from pyspark.sql import functions as F
+
+    base = F.when(F.col(total) > 0, F.col(total)).otherwise(F.col(fallback))
+    share = F.when(base > 0, F.least(F.lit(1.0), F.col(total_taint) / base.cast("double")))
+    return F.when(F.col(total_taint) <= 0, F.lit(0.0)).otherwise(F.coalesce(share, F.lit(0.0)))
+
+
+def _visible(rows: Any, cur: Any | None, keys: list[str]) -> Any:
+    """Taint each input (output, backward) shows: a same-hop update from a smaller txid."""
+    from pyspark.sql import functions as F
+
+    if cur is None:
+        return rows.withColumn("vis", F.col("old"))
+    news = cur.select(F.col("txid").alias(keys[0]), F.col("vout").alias(keys[1]),
+                      F.col("new").alias("cur"))  # fmt: skip
+    updated = F.greatest("old", F.coalesce("cur", F.lit(0.0)))
+    joined = rows.join(news, keys, "left")
+    return joined.withColumn("vis", F.when(F.col("inhop"), updated).otherwise(F.col("old")))
+
+
+def _forward_hop(chain: _Chain, txs: Any, taint: Any, dependent: bool) -> Any:
+    """txid, vout, new: the outputs' taint of this hop's transactions (embedded `_push`)."""
+    from pyspark.sql import functions as F
+
+    old = taint.select(F.col("txid").alias("prev_txid"), F.col("vout").alias("prev_vout"),
+                       F.col("taint").alias("old"))  # fmt: skip
+    later = txs.select(F.col("txid").alias("prev_txid"), F.lit(True).alias("inhop"))
+    ins = (
+        chain.ins.join(txs, "txid", "left_semi")
+        .join(old, ["prev_txid", "prev_vout"], "left")
+        .join(later, "prev_txid", "left")
+        .select("txid", "vin", "value", "prev_txid", "prev_vout",
+                F.coalesce("old", F.lit(0.0)).alias("old"),
+                (F.coalesce("inhop", F.lit(False)) & (F.col("prev_txid") < F.col("txid")))
+                .alias("inhop"))
+    )  # fmt: skip
+    outs = chain.outs.join(txs, "txid", "left_semi").select("txid", "vout", "value")
+    outs = outs.join(outs.groupBy("txid").agg(F.sum("value").alias("out_total")), "txid")
+
+    def step(cur: Any) -> Any:
+        per_tx = (
+            _visible(ins, cur, ["prev_txid", "prev_vout"])
+            .groupBy("txid")
+            .agg(
+                ordered_sum("vin", "vis").alias("taint"),
+                F.sum(F.greatest("value", F.lit(0))).alias("in_total"),
+            )
+        )
+        share = _share("taint", "in_total", "out_total")
+        new = F.greatest("value", F.lit(0)).cast("double") * share
+        return outs.join(per_tx, "txid").select("txid", "vout", new.alias("new"))
+
+    return _settle(step, dependent)
+
+
+def _backward_hop(chain: _Chain, txs: Any, taint: Any, dependent: bool) -> Any:
+    """txid, vout, new: the funding of the outputs this hop's transactions spend."""
+    from pyspark.sql import functions as F
+
+    later = txs.select(F.col("txid").alias("spender"), F.lit(True).alias("inhop"))
+    outs = (
+        chain.outs.join(txs, "txid", "left_semi")
+        .join(taint.select("txid", "vout", F.col("taint").alias("old")), ["txid", "vout"], "left")
+        .join(_spenders(chain).drop("vin"), ["txid", "vout"], "left")
+        .join(later, "spender", "left")
+        .select("txid", "vout", "value", F.coalesce("old", F.lit(0.0)).alias("old"),
+                (F.coalesce("inhop", F.lit(False)) & (F.col("spender") < F.col("txid")))
+                .alias("inhop"))
+    )  # fmt: skip
+    ins = chain.ins.join(txs, "txid", "left_semi")
+    in_total = ins.groupBy("txid").agg(F.sum(F.greatest("value", F.lit(0))).alias("in_total"))
+    ins = ins.where("prev_txid IS NOT NULL").join(in_total, "txid")
+
+    def step(cur: Any) -> Any:
+        per_tx = (
+            _visible(outs, cur, ["txid", "vout"])
+            .groupBy("txid")
+            .agg(ordered_sum("vout", "vis").alias("taint"), F.sum("value").alias("out_total"))
+        )
+        share = _share("taint", "out_total", "in_total")
+        funded = F.greatest("value", F.lit(0)).cast("double") * share
+        return ins.join(per_tx, "txid").select(
+            F.col("prev_txid").alias("txid"), F.col("prev_vout").alias("vout"),
+            funded.alias("new"),
+        )  # fmt: skip
+
+    return _settle(step, dependent)
+
+
+def _apply(walk: _Walk, new: Any, hop: int) -> None:
+    """Keep the increases (first hop noted), as the embedded `taint_out` and `row_hop`."""
+    from pyspark.sql import functions as F
+
+    walk.step += 1
+    was = F.coalesce("taint", F.lit(0.0))
+    up = F.coalesce(F.col("new") > was, F.lit(False))
+    walk.taint = (
+        walk.taint.join(new, ["txid", "vout"], "full_outer")
+        .where(up | F.col("taint").isNotNull())
+        .select("txid", "vout",
+                F.when(up, F.col("new")).otherwise(F.col("taint")).alias("taint"),
+                F.coalesce("hop", F.lit(hop)).alias("hop"),
+                F.when(up, F.col("new") - was).otherwise(F.col("delta")).alias("delta"),
+                F.when(up, F.lit(walk.step)).otherwise(F.col("at")).alias("at"))
+    ).localCheckpoint()  # fmt: skip
+
+
+def _moving(walk: _Walk, chain: _Chain, stopped: Any | None) -> Any:
+    """Frontier outputs that carry at least a satoshi more and are not stopped by a tag."""
+    rows = walk.frontier().where("delta >= 1.0")
+    if stopped is not None:
+        addressed = rows.join(chain.outs.select("txid", "vout", "address"), ["txid", "vout"])
+        rows = addressed.join(stopped, "address", "left_anti").select("txid", "vout")
+    return rows
+
+
+def _walk(chain: _Chain, seed: Any, n_seed_txs: int, way: str, hops: int, stopped: Any,
+          max_txs: int) -> _Walk:  # fmt: skip
+    from pyspark.sql import functions as F
+
+    state = seed.select("txid", "vout", "taint", F.lit(0).alias("hop"),
+                        F.col("taint").alias("delta"), F.lit(0).alias("at"))  # fmt: skip
+    if way == "out":  # the seed's transactions count towards the cap
+        walk = _Walk(state, seed.select("txid"), n_seed_txs)
+        for hop in range(1, hops + 1):
+            rows = _moving(walk, chain, stopped if hop > 1 else None)
+            spent = rows.join(_spenders(chain), ["txid", "vout"])
+            txs = spent.select(F.col("spender").alias("txid")).distinct()
+            reached = _reach(walk, txs, chain.spends, way, max_txs)
+            if reached is None:
+                break
+            _apply(walk, _forward_hop(chain, reached[0], walk.taint, reached[1]), hop)
+            if walk.truncated:
+                break
+    else:
+        walk = _Walk(state, seed.select("txid").limit(0), 0)
+        for hop in range(hops):  # the embedded last hop only lists what it reached
+            rows = _moving(walk, chain, stopped if hop > 0 else None)
+            reached = _reach(walk, rows.select("txid").distinct(), chain.spends, way, max_txs)
+            if reached is None:
+                break
+            _apply(walk, _backward_hop(chain, reached[0], walk.taint, reached[1]), hop + 1)
+            if walk.truncated:
+                break
+    return walk
+
+
+# -- exposure ---------------------------------------------------------------------------
+
+
+def _start(clusters: Any, start: Start) -> tuple[str, str]:
+    """(address, its cluster) of the start, checked as the embedded path checks it."""
+    from pyspark.sql import functions as F
+
+    if start.kind not in ("address", "cluster"):
+        raise InputError(f"exposure starts from an address or a cluster, not a {start.kind}")
+    names = {start.value}
+    if start.value.lower().startswith(("bc1", "tb1", "bcrt1")):
+        names.add(start.value.lower())  # bech32 is matched lower case
+    found = {r[0]: r[1] for r in clusters.where(F.col("address").isin(*names)).collect()}
+    address = start.value if start.value in found else start.value.lower()
+    if address not in found:
+        raise InputError(f"address {start.value} is not in the store")
+    if start.kind == "cluster" and found[address] != address:
+        raise InputError(f"{start.value} is not a cluster id (its cluster is named "
+                         f"{found[address]})")  # fmt: skip
+    return address, str(found[address])
+
+
+def _hits(walk: _Walk, chain: _Chain, tagged: Any, way: str) -> list[Any]:
+    """The tagged outputs the money reached, in the embedded order of discovery."""
+    from pyspark.sql import functions as F
+
+    rows = walk.taint.where("hop > 0 AND taint > 0")
+    rows = rows.join(chain.outs.select("txid", "vout", "address"), ["txid", "vout"])
+    rows = rows.join(tagged, "address")
+    if way == "out":  # found hop by hop, transaction by transaction, output by output
+        order = [F.col("hop"), F.col("txid"), F.col("vout")]
+    else:  # found hop by hop through the spending transaction, input by input
+        rows = rows.join(_spenders(chain), ["txid", "vout"], "left")
+        order = [F.col("hop"), F.col("spender"), F.col("vin")]
+    return list(rows.orderBy(*order).select("taint", "hop", "keys", "labels").collect())
+
+
+def exposure_spark(
+    store: ChainStore,
+    start: Start,
+    *,
+    hops: int = 3,
+    direction: str = "both",
+    max_txs: int = MAX_TXS,
+    clusters: Any = None,
+    tags: Any = None,
+    spark: Any = None,
+) -> Exposure:
+    """The embedded `exposure` as Spark jobs over the store: the same rows, to the satoshi.
+
+    `clusters` (`address, cluster_id` of the same store: DataFrame, Arrow table, CSV or
+    Parquet) defaults to the Spark clustering job; `tags` to the store's tags."""
+
+    from darkrange.chain._spark import spark_session
+
+    if direction not in DIRECTIONS:
+        raise InputError(f"--direction must be in, out or both, not {direction!r}")
+    if not 1 <= hops <= 20:
+        raise InputError(f"--hops must be between 1 and 20, not {hops}")
+    if not store.parts:
+        raise StateError(f"store {store.root} is empty: ingest something first")
+    spark = spark or spark_session()
+    chain = _chain(spark, store)
+    frames = _clusters(spark, store, clusters).cache()
+    try:
+        found = _exposure_rows(spark, chain, frames, store, start, hops, direction, max_txs, tags)
+    finally:  # the session outlives the call: free what it cached
+        for frame in (chain.ins, chain.outs, chain.spends, frames):
+            frame.unpersist()
+    total, rows = found
+    ordered = sorted(rows, key=lambda r: (r.direction, -(r.direct_sat + r.indirect_sat)))
+    return Exposure(start, hops, total, ordered)
+
+
+def _exposure_rows(
+    spark: Any, chain: _Chain, clusters: Any, store: ChainStore, start: Start, hops: int,
+    direction: str, max_txs: int, tags: Any,
+) -> tuple[int, list[ExposureRow]]:  # fmt: skip
+    from pyspark.sql import functions as F
+
+    address, own = _start(clusters, start)
+    tagged = tag_addresses_spark(spark, clusters, load_tags(store.root) if tags is None else tags)
+    tagged = tagged.where(F.col("cluster_id") != own).drop("cluster_id").cache()
+    if start.kind == "cluster":
+        members = clusters.where(F.col("cluster_id") == own).select("address")
+    else:
+        members = spark.createDataFrame([(address,)], "address STRING")
+    seed = chain.outs.join(members, "address").select(
+        "txid", "vout", "value", F.col("value").cast("double").alias("taint")
+    ).cache()  # fmt: skip
+    total, n_txs = seed.agg(F.sum("value"), F.countDistinct("txid")).collect()[0]
+    found: dict[tuple[str, str], ExposureRow] = {}
+    for way in ("in", "out") if direction == "both" else (direction,):
+        walk = _walk(chain, seed, n_txs, way, hops, tagged.select("address"), max_txs)
+        # summed in the embedded order, so the floats are the embedded floats
+        for hit in _hits(walk, chain, tagged, way):
+            for key in hit["keys"]:
+                item = found.setdefault((way, key), ExposureRow(way, key))
+                if hit["hop"] == 1:
+                    item.direct_sat += hit["taint"]
+                else:
+                    item.indirect_sat += hit["taint"]
+                item.labels |= set(hit["labels"])
+    seed.unpersist()
+    tagged.unpersist()
+    return int(total or 0), list(found.values())
