@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/chain.py [N_TX] [WORLD...] [--cache DIR] [--spark N]
        [--incremental N] [--no-world]
+       .venv/bin/python bench/chain.py --recall WORLD... (the recall table alone)
        (default: the large world, seed 7, and a 10,000,000-transaction synthetic chain)
 
 Measures, each in a child process of its own (wall and CPU seconds, peak memory):
@@ -18,6 +19,11 @@ Measures, each in a child process of its own (wall and CPU seconds, peak memory)
 With WORLD folders (made by `darkrange world generate`), also the clusters' address-pair
 precision, recall and wallet recall against each world's truth. The machine's load average is
 recorded before and after: wall times on a loaded machine say little, CPU seconds more.
+
+With --recall WORLD..., only the recall table (bench/results/chain_recall.json): multi-input
+alone versus change links (`chain cluster --with-change T`) at several thresholds: pair
+precision and recall, and Nick's (2015) metric for ordinary wallets (the mean share of a
+wallet's addresses in its largest cluster; 68.59% for multi-input on real wallets).
 
 A synthetic chain of N transactions is written straight into a chain store.
 
@@ -107,6 +113,67 @@ def _quality(world: Path) -> dict[str, float]:
     truth = np.array([names[owner[addresses[i]]] for i in known])
     s = pair_scores(graph_clusters(graph)[np.array(known)], truth)
     return {"precision": s.precision, "recall": s.recall, "wallet_recall": s.wallet_recall}
+
+
+# -- recall: multi-input alone vs with change links (chain cluster --with-change) -------------
+
+NICK_2015 = 0.6859  # multi-input: mean share of a real wallet's addresses in its largest cluster
+RECALL_THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9)
+
+
+def _recall(world: Path) -> list[dict[str, object]]:
+    """Per method: pair precision/recall, and Nick's metric for ordinary wallets (truth)."""
+    import csv
+    import tempfile
+
+    from darkrange.chain import ingest_world_chain, link_change, wallet_shares
+    from darkrange.chain._change import suggest_change
+    from darkrange.chain._graph import load_graph
+    from darkrange.chain._quality import pair_scores
+    from darkrange.chain._wallets import graph_clusters
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with ChainStore.writer(Path(tmp) / "s") as store:
+            ingest_world_chain(store, world / "chain")
+        graph = load_graph(ChainStore.open(Path(tmp) / "s"))
+    with open(world / "truth" / "addresses.csv", newline="") as fh:
+        owner = {r["address"]: r["owner_id"] for r in csv.DictReader(fh)}
+    addresses = graph.addresses.to_pylist()
+    known = np.array([i for i, a in enumerate(addresses) if a in owner])
+    owners = [owner[addresses[i]] for i in known]
+    names = {o: k for k, o in enumerate(sorted(set(owners)))}
+    truth = np.array([names[o] for o in owners])
+    # ordinary wallets: background people who do not CoinJoin, with two addresses or more
+    ordinary = np.array([o.startswith("bg-") and not o.startswith("bg-cj-") for o in owners])
+    sizes = np.bincount(truth[ordinary])
+    several = sizes[np.unique(truth[ordinary])] >= 2
+    root = graph_clusters(graph)
+    suggestions = suggest_change(graph, min(RECALL_THRESHOLDS))
+    runs: list[tuple[str, np.ndarray, int]] = [("multi-input", root, 0)]
+    for t in RECALL_THRESHOLDS:
+        labels, _, report = link_change(graph, root, suggestions, t)
+        runs.append((report.method, labels, report.merged))
+    rows: list[dict[str, object]] = []
+    for method, labels, merged in runs:
+        s = pair_scores(labels[known], truth)
+        shares = wallet_shares(labels[known][ordinary], truth[ordinary])
+        rows.append({"world": world.name, "method": method, "links": merged,
+                     "precision": s.precision, "pair_recall": s.recall,
+                     "wallet_recall_all": s.wallet_recall,
+                     "ordinary_wallet_share": float(shares[several].mean()),
+                     "ordinary_wallet_share_incl_single": float(shares.mean()),
+                     "beats_nick": bool(shares[several].mean() > NICK_2015)})  # fmt: skip
+    return rows
+
+
+def _recall_main(worlds: list[Path]) -> None:
+    """`bench/chain.py --recall WORLD...`: the recall table alone (bench/results/chain_recall)."""
+    from _common import save
+
+    rows = [row for world in worlds for row in _recall(world)]
+    head = list(rows[0]) if rows else ["world"]
+    table = [head] + [[_cell(r[k]) for k in head] for r in rows]
+    save("chain_recall", {"nick_2015": NICK_2015, "rows": rows}, table)
 
 
 def _cell(v: object) -> str:
@@ -311,7 +378,11 @@ def main() -> None:
     ap.add_argument("--spark", type=int, default=1_000_000, help="Spark vs embedded on N (0: skip)")
     ap.add_argument("--incremental", type=int, default=0, help="incremental run on N")
     ap.add_argument("--no-world", action="store_true", help="skip the large world")
+    ap.add_argument("--recall", nargs="+", type=Path, default=[], help="recall table only")
     args = ap.parse_args()
+    if args.recall:
+        _recall_main(args.recall)
+        return
     args.cache.mkdir(parents=True, exist_ok=True)
     data: dict[str, object] = {"load_before": os.getloadavg()[0]}
     if not args.no_world:

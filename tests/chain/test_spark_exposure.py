@@ -257,3 +257,21 @@ def test_clusters_as_a_table_and_errors_are_clear(spark: Any, world: dict[str, A
         exposure_spark(store, start, direction="sideways", spark=spark)
     with pytest.raises(InputError, match="--hops"):
         exposure_spark(store, start, hops=0, spark=spark)
+
+
+def test_cli_engine_spark_prints_what_the_embedded_engine_prints(
+    spark: Any, world: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from darkrange.cli import main
+
+    args = ["chain", "exposure", "--store", str(world["store"].root), "--address",
+            address("s2"), "--hops", "2", "--direction", "out", "--format", "json"]  # fmt: skip
+    assert main(args) == 0
+    embedded = json.loads(capsys.readouterr().out)
+    assert embedded["exposure"], "the start reaches tagged money"
+    assert main([*args, "--engine", "spark", "--clusters", str(world["clusters"])]) == 0
+    assert json.loads(capsys.readouterr().out) == embedded
+    assert main([*args, "--engine", "gpu"]) != 0
+    assert "--engine must be embedded or spark" in capsys.readouterr().err

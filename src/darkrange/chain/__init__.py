@@ -16,6 +16,14 @@ from darkrange.chain._esplora import (
 from darkrange.chain._exposure import Attribution, Exposure, exposure
 from darkrange.chain._incremental import load_merges, write_clusters
 from darkrange.chain._ingest import IngestReport, ingest_raw_blocks, ingest_world_chain
+from darkrange.chain._linked import (
+    LinkGuard,
+    LinkReport,
+    link_change,
+    linked_table,
+    wallet_shares,
+    write_linked_clusters,
+)
 from darkrange.chain._path import ClusterEdges, Path, cluster_edges, find_paths
 from darkrange.chain._quality import PairScores, pair_scores
 from darkrange.chain._rows import Batch, Placement, Prevout
@@ -54,6 +62,8 @@ __all__ = [
     "EsploraClient",
     "Exposure",
     "IngestReport",
+    "LinkGuard",
+    "LinkReport",
     "Network",
     "PairScores",
     "Path",
@@ -85,6 +95,8 @@ __all__ = [
     "ingest_raw_blocks",
     "ingest_rpc",
     "ingest_world_chain",
+    "link_change",
+    "linked_table",
     "load_merges",
     "load_tags",
     "merkle_root",
@@ -98,5 +110,7 @@ __all__ = [
     "summarize",
     "tag_addresses_spark",
     "tx_from_esplora",
+    "wallet_shares",
     "write_clusters",
+    "write_linked_clusters",
 ]

@@ -112,12 +112,27 @@ def exposure_command(
     direction: Annotated[str, typer.Option("--direction", help="in, out or both.")] = "both",
     fmt: Annotated[str, typer.Option("--format", help="json, csv or text.")] = "text",
     png: Annotated[Path | None, typer.Option("--png", help="Write a bar chart (PNG).")] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="embedded, or spark (PySpark, for a chain too big).")
+    ] = "embedded",
+    clusters: Annotated[
+        Path | None,
+        typer.Option("--clusters", help="With --engine spark: `chain cluster` CSV to reuse."),
+    ] = None,
 ) -> None:
     """Exposure of an address or cluster to each tagged category and abuse."""
     _fmt(fmt)
     start = _start(address, cluster)
-    graph, att = _attribution(ChainStore.open(store))
-    result = exposure(graph, att, start, hops=hops, direction=direction)
+    if engine not in ("embedded", "spark"):
+        raise InputError(f"--engine must be embedded or spark, not {engine!r}")
+    if engine == "spark":
+        from darkrange.chain._spark_exposure import exposure_spark
+
+        opened = ChainStore.open(store)
+        result = exposure_spark(opened, start, hops=hops, direction=direction, clusters=clusters)
+    else:
+        graph, att = _attribution(ChainStore.open(store))
+        result = exposure(graph, att, start, hops=hops, direction=direction)
     if png is not None:
         exposure_png(result, png)
     typer.echo(exposure_text(result, fmt), nl=False)

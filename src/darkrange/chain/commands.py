@@ -22,6 +22,7 @@ from darkrange.chain._esplora import (
 )
 from darkrange.chain._incremental import write_clusters
 from darkrange.chain._ingest import IngestReport, ingest_raw_blocks, ingest_world_chain
+from darkrange.chain._linked import write_linked_clusters
 from darkrange.chain._rpc import ingest_rpc
 from darkrange.chain._script import NETWORKS
 from darkrange.chain._store import ChainStore
@@ -164,10 +165,28 @@ def cluster(
     engine: Annotated[str, typer.Option("--engine", help="embedded (DuckDB) or spark.")] = (
         "embedded"
     ),
+    with_change: Annotated[
+        float | None,
+        typer.Option(
+            "--with-change",
+            help="Also link change suggestions scoring >= SCORE (guarded; `method` column).",
+        ),
+    ] = None,
 ) -> None:
     """Multi-input clustering (CoinJoins and multisig inputs excluded)."""
     if engine not in ("embedded", "spark"):
         raise InputError(f"--engine must be embedded or spark, not {engine!r}")
+    if with_change is not None:
+        if incremental or engine != "embedded":
+            raise InputError("--with-change runs on the embedded engine, without --incremental")
+        linked = write_linked_clusters(ChainStore.open(store), out, with_change)
+        refused = ", ".join(f"{k} {v}" for k, v in sorted(linked.refused.items())) or "none"
+        typer.echo(
+            f"{linked.merged} change link(s) of {linked.suggestions} at {linked.method} merged "
+            f"({linked.linked_addresses} addresses; largest cluster {linked.largest}); "
+            f"refused: {refused}"
+        )
+        return
     if engine == "spark" and incremental:
         raise InputError("--incremental runs on the embedded engine only")
     if engine == "spark":
