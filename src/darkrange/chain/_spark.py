@@ -60,6 +60,8 @@ def spark_session(partitions: int = 4) -> Any:
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", str(partitions))
+        # local mode runs everything in the driver: its default 1 GB heap runs out at ~100k txs
+        .config("spark.driver.memory", os.environ.get("DARKRANGE_SPARK_DRIVER_MEMORY", "4g"))
         .getOrCreate()
     )
 
