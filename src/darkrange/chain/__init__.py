@@ -21,11 +21,10 @@ from darkrange.chain._linked import (
     LinkReport,
     link_change,
     linked_table,
-    wallet_shares,
     write_linked_clusters,
 )
 from darkrange.chain._path import ClusterEdges, Path, cluster_edges, find_paths
-from darkrange.chain._quality import PairScores, pair_scores
+from darkrange.chain._quality import PairScores, pair_scores, wallet_shares
 from darkrange.chain._rows import Batch, Placement, Prevout
 from darkrange.chain._rpc import RpcClient, block_from_rpc, btc_to_sat, ingest_rpc
 from darkrange.chain._script import NETWORKS, SCRIPT_TYPES, Network, Spend, classify, infer_spend

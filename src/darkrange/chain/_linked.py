@@ -233,20 +233,3 @@ def write_linked_clusters(store: ChainStore, out: Path, threshold: float) -> Lin
         pacsv.write_csv(table, fh, write_options=options)
     os.replace(tmp, out)
     return report
-
-
-def wallet_shares(predicted: Ids, truth: Ids) -> Ids:
-    """Per true owner, the share of its addresses in its largest predicted cluster.
-
-    Nick (2015) reports the mean of these over real wallets: 68.59% for multi-input.
-    """
-    if not len(predicted):
-        return np.zeros(0)
-    _, p = np.unique(predicted, return_inverse=True)
-    _, t = np.unique(truth, return_inverse=True)
-    width = int(p.max()) + 1
-    keys, counts = np.unique(t.astype(np.int64) * width + p, return_counts=True)
-    best = np.zeros(int(t.max()) + 1, dtype=np.int64)
-    np.maximum.at(best, keys // width, counts)
-    out: Ids = best / np.bincount(t)
-    return out

@@ -32,6 +32,28 @@ def _pairs(counts: Ids) -> float:
     return float((c * (c - 1) / 2).sum())
 
 
+def _largest(p: Ids, t: Ids) -> tuple[Ids, Ids]:
+    """For dense labels: each (cluster, owner) count, and each owner's largest such count."""
+    width = int(t.max()) + 1
+    keys, both = np.unique(p.astype(np.int64) * width + t, return_counts=True)
+    best = np.zeros(width, dtype=np.int64)
+    np.maximum.at(best, keys % width, both)
+    return both, best
+
+
+def wallet_shares(predicted: Ids, truth: Ids) -> Ids:
+    """Per true owner, the share of its addresses in its largest predicted cluster.
+
+    Nick (2015) reports the mean of these over real wallets: 68.59% for multi-input.
+    """
+    if not len(predicted):
+        return np.zeros(0)
+    _, p = np.unique(predicted, return_inverse=True)
+    _, t = np.unique(truth, return_inverse=True)
+    out: Ids = _largest(p, t)[1] / np.bincount(t)
+    return out
+
+
 def pair_scores(predicted: Ids, truth: Ids) -> PairScores:
     """Scores for integer labels of the same addresses (any numbering)."""
     if len(predicted) != len(truth):
@@ -40,16 +62,10 @@ def pair_scores(predicted: Ids, truth: Ids) -> PairScores:
         return PairScores(0, 1.0, 1.0, 1.0)
     _, p = np.unique(predicted, return_inverse=True)
     _, t = np.unique(truth, return_inverse=True)
-    joint = p.astype(np.int64) * (int(t.max()) + 1) + t
-    _, both = np.unique(joint, return_counts=True)
+    both, best = _largest(p, t)
     together = _pairs(both)
     pred_pairs = _pairs(np.bincount(p))
     true_pairs = _pairs(np.bincount(t))
-    # for each owner, its largest predicted cluster
-    keys, counts = np.unique(joint, return_counts=True)
-    owner = keys % (int(t.max()) + 1)
-    best = np.zeros(int(t.max()) + 1, dtype=np.int64)
-    np.maximum.at(best, owner, counts)
     return PairScores(
         addresses=len(predicted),
         precision=together / pred_pairs if pred_pairs else 1.0,
