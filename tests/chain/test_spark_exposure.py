@@ -22,7 +22,8 @@ import pytest
 from darkrange.chain import ChainStore, ingest_world_chain, write_clusters
 from darkrange.chain._exposure import Attribution, Exposure, exposure
 from darkrange.chain._graph import TxGraph, load_graph
-from darkrange.chain._spark_exposure import exposure_spark, ordered_sum, tag_addresses_spark
+from darkrange.chain._spark_exposure import exposure_spark, tag_addresses_spark
+from darkrange.chain._spark_frames import ordered_sum
 from darkrange.chain._tags import import_tags, load_tags
 from darkrange.chain._trace import Start
 from darkrange.chain._wallets import graph_clusters

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from darkrange.chain._spark_exposure import _Chain, _spenders, ordered_sum
+from darkrange.chain._spark_frames import _Chain, _spenders, ordered_sum
 
 # -- one direction of the walk -----------------------------------------------------------
 
